@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level build: assembles a private kernel tree from Debian's
+# linux-source-6.12 package with our architecture in place of upstream's
+# arch/um, configures it and builds ./linux.  See Documentation/build.rst.
+
+TOP		:= $(CURDIR)
+TARBALL		:= /usr/src/linux-source-6.12.tar.xz
+BUILD		:= $(TOP)/build
+KSRC		:= $(BUILD)/linux
+KOBJ		:= $(BUILD)/obj
+DEFCONFIG	:= $(TOP)/arch-um/configs/host_defconfig
+JOBS		?= $(shell nproc)
+
+KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=um SUBARCH=x86_64
+
+# Our folders, and where the kernel tree sees them.
+TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
+		   um-fuse:fuse-export
+
+.PHONY: all deps tree config kernel kunit test bench clean distclean
+
+all: linux
+
+deps:
+	@$(TOP)/tools/install-deps
+
+# Unpack once; the stamp records that arch/um and arch/x86/um are gone and
+# our folders are linked in.  Relative links keep the tree valid if the
+# checkout moves.
+$(KSRC)/.assembled: $(TARBALL) | deps
+	rm -rf $(KSRC) $(BUILD)/unpack
+	mkdir -p $(BUILD)/unpack
+	tar -C $(BUILD)/unpack -xf $(TARBALL)
+	mv $(BUILD)/unpack/linux-source-6.12 $(KSRC)
+	rmdir $(BUILD)/unpack
+	rm -rf $(KSRC)/arch/um $(KSRC)/arch/x86/um
+	for l in $(TREE_LINKS); do \
+		ln -sfnr $(TOP)/$${l#*:} $(KSRC)/$${l%%:*}; \
+	done
+	touch $@
+
+tree: $(KSRC)/.assembled
+
+$(KOBJ)/.config: $(DEFCONFIG) $(KSRC)/.assembled
+	mkdir -p $(KOBJ)
+	$(KMAKE) host_defconfig
+
+config: $(KOBJ)/.config
+
+kernel: $(KOBJ)/.config deps
+	$(KMAKE) -j$(JOBS) linux
+
+linux: kernel
+	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
+
+# KUnit through the kernel's own tool, against our tree and port.
+kunit: $(KSRC)/.assembled
+	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
+		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)
+
+test: linux
+	$(TOP)/tests/run
+
+bench: linux
+	$(TOP)/tests/bench/boot.sh
+
+clean:
+	rm -rf $(KOBJ) $(BUILD)/kunit linux
+
+distclean:
+	rm -rf $(BUILD) linux

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_UM_MMU_CONTEXT_H
+#define _ASM_UM_MMU_CONTEXT_H
+
+#include <linux/mm_types.h>
+
+/*
+ * The kernel's own host address space never changes; a guest address
+ * space is entered when the kernel resumes a thread's host process, so
+ * there is nothing to load on a switch.
+ */
+static inline void switch_mm(struct mm_struct *prev, struct mm_struct *next,
+			     struct task_struct *tsk)
+{
+}
+#define switch_mm switch_mm
+
+#include <asm-generic/mm_hooks.h>
+#include <asm-generic/mmu_context.h>
+
+#endif /* _ASM_UM_MMU_CONTEXT_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_UM_PGALLOC_H
+#define _ASM_UM_PGALLOC_H
+
+#include <linux/mm.h>
+#define __HAVE_ARCH_PGD_FREE
+#include <asm-generic/pgalloc.h>
+
+static inline void pmd_populate_kernel(struct mm_struct *mm, pmd_t *pmd,
+				       pte_t *pte)
+{
+	set_pmd(pmd, __pmd(_PAGE_TABLE | __pa(pte)));
+}
+
+static inline void pmd_populate(struct mm_struct *mm, pmd_t *pmd,
+				pgtable_t pte)
+{
+	set_pmd(pmd, __pmd(_PAGE_TABLE | page_to_phys(pte)));
+}
+
+static inline void pud_populate(struct mm_struct *mm, pud_t *pud, pmd_t *pmd)
+{
+	set_pud(pud, __pud(_PAGE_TABLE | __pa(pmd)));
+}
+
+pgd_t *pgd_alloc(struct mm_struct *mm);
+void pgd_free(struct mm_struct *mm, pgd_t *pgd);
+
+#define __pte_free_tlb(tlb, pte, address)			\
+	tlb_remove_ptdesc((tlb), page_ptdesc(pte))
+
+#define __pmd_free_tlb(tlb, pmd, address)			\
+	tlb_remove_ptdesc((tlb), virt_to_ptdesc(pmd))
+
+#endif /* _ASM_UM_PGALLOC_H */

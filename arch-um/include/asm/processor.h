@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_UM_PROCESSOR_H
+#define _ASM_UM_PROCESSOR_H
+
+#include <linux/types.h>
+#include <asm/page.h>
+#include <asm/ptrace.h>
+
+/*
+ * Guest address spaces are separate host processes, so user space may
+ * use almost all of what one table tree covers.  The top is kept free for
+ * the stub that runs inside each address-space process.
+ */
+#define TASK_SIZE		0x7fc0000000UL
+#define TASK_SIZE_MAX		TASK_SIZE
+#define TASK_SIZE_OF(tsk)	TASK_SIZE
+#define STACK_TOP		(TASK_SIZE - 2 * PAGE_SIZE)
+#define STACK_TOP_MAX		STACK_TOP
+#define TASK_UNMAPPED_BASE	(PAGE_ALIGN(TASK_SIZE / 3))
+
+#ifndef __ASSEMBLY__
+
+struct task_struct;
+struct mm_struct;
+
+/*
+ * Kernel context of a task that is switched out: callee-saved registers
+ * and the stack pointer, saved by um_switch_context().
+ */
+struct um_switch_frame {
+	unsigned long sp;
+};
+
+struct thread_struct {
+	struct um_switch_frame frame;
+	/* A new kernel thread's entry point and argument. */
+	int (*kthread_fn)(void *arg);
+	void *kthread_arg;
+	struct pt_regs regs;
+};
+
+#define INIT_THREAD { }
+
+static __always_inline void cpu_relax(void)
+{
+	__asm__ __volatile__("rep; nop" ::: "memory");
+}
+
+#define task_pt_regs(tsk)	(&(tsk)->thread.regs)
+#define KSTK_EIP(tsk)		(task_pt_regs(tsk)->ip)
+#define KSTK_ESP(tsk)		(task_pt_regs(tsk)->sp)
+
+static inline void start_thread(struct pt_regs *regs, unsigned long ip,
+				unsigned long sp)
+{
+	regs->ip = ip;
+	regs->sp = sp;
+}
+
+unsigned long __get_wchan(struct task_struct *p);
+
+#define cache_line_size()	64
+
+#endif /* __ASSEMBLY__ */
+
+#endif /* _ASM_UM_PROCESSOR_H */

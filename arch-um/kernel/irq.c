@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts: each host source (host/irq.h) is one Linux interrupt with a
+ * trivial chip; the host side calls um_irq_entry() with the sources that
+ * fired, with the kernel's interrupt flag off.
+ */
+#include <linux/cpu.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/hardirq.h>
+#include <linux/sched.h>
+#include <asm/irq_regs.h>
+#include <host/irq.h>
+
+void um_irq_entry(unsigned long pending)
+{
+	/* Interrupted kernel code: no user context to report. */
+	struct pt_regs regs = { .from_user = 0 };
+	struct pt_regs *old = set_irq_regs(&regs);
+
+	irq_enter();
+	while (pending) {
+		unsigned int irq = __ffs(pending);
+
+		pending &= ~(1UL << irq);
+		generic_handle_irq(irq);
+	}
+	irq_exit();
+	set_irq_regs(old);
+}
+
+void __init init_IRQ(void)
+{
+	int irq, err;
+
+	for (irq = 0; irq < NR_IRQS; irq++)
+		irq_set_chip_and_handler(irq, &dummy_irq_chip,
+					 handle_simple_irq);
+
+	err = host_irqs_init();
+	if (err)
+		panic("cannot install host signal handlers: %d", err);
+}
+
+/* Sleep in the host until something fires; the caller is idle. */
+void arch_cpu_idle(void)
+{
+	host_idle_wait();
+	raw_local_irq_enable();
+}

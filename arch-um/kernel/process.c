@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tasks: creating their kernel context, switching between them. */
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/sched/debug.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <asm/switch_to.h>
+
+struct task_struct *um_switch_stacks(unsigned long *save_sp,
+				     unsigned long new_sp,
+				     struct task_struct *prev);
+void um_thread_entry(void);
+void um_new_thread_tail(struct task_struct *prev);
+
+struct task_struct *um_switch_to(struct task_struct *prev,
+				 struct task_struct *next)
+{
+	um_current_task = next;
+	return um_switch_stacks(&prev->thread.frame.sp, next->thread.frame.sp,
+				prev);
+}
+
+/* Callee-saved registers that um_switch_stacks() pops, then its return. */
+#define UM_FRAME_WORDS	7
+
+int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
+{
+	unsigned long *sp = (unsigned long *)(task_stack_page(p) + THREAD_SIZE);
+
+	sp -= 1;			/* keep the frame 16-byte aligned */
+	sp -= UM_FRAME_WORDS;
+	memset(sp, 0, UM_FRAME_WORDS * sizeof(*sp));
+	sp[UM_FRAME_WORDS - 1] = (unsigned long)um_thread_entry;
+	p->thread.frame.sp = (unsigned long)sp;
+
+	if (args->fn) {
+		p->thread.kthread_fn = args->fn;
+		p->thread.kthread_arg = args->fn_arg;
+		memset(&p->thread.regs, 0, sizeof(p->thread.regs));
+	} else {
+		p->thread.kthread_fn = NULL;
+		p->thread.regs = *current_pt_regs();
+		p->thread.regs.ax = 0;
+		if (args->stack)
+			p->thread.regs.sp = args->stack;
+		if (args->flags & CLONE_SETTLS)
+			p->thread.regs.fs_base = args->tls;
+	}
+	return 0;
+}
+
+/*
+ * Guest user space is entered from here once it exists; until then a
+ * task that would return to user mode cannot run.
+ */
+static void __noreturn um_enter_user(void)
+{
+	pr_err("%s[%d]: cannot enter user mode: not supported yet\n",
+	       current->comm, task_pid_nr(current));
+	do_exit(SIGKILL);
+}
+
+/* A new task's first code, called from um_thread_entry. */
+void um_new_thread_tail(struct task_struct *prev)
+{
+	schedule_tail(prev);
+	if (current->thread.kthread_fn) {
+		current->thread.kthread_fn(current->thread.kthread_arg);
+		/* A kernel thread that returns has become a user process. */
+	}
+	um_enter_user();
+}
+
+void flush_thread(void)
+{
+}
+
+static bool um_stack_word_is_text(unsigned long word)
+{
+	return __kernel_text_address(word);
+}
+
+void show_stack(struct task_struct *task, unsigned long *sp,
+		const char *loglvl)
+{
+	unsigned long *end;
+
+	if (!task)
+		task = current;
+	if (!sp)
+		sp = task == current ? (unsigned long *)__builtin_frame_address(0)
+				     : (unsigned long *)task->thread.frame.sp;
+	end = (unsigned long *)(task_stack_page(task) + THREAD_SIZE);
+
+	printk("%sCall Trace (stack words that are kernel text):\n", loglvl);
+	for (; sp < end; sp++)
+		if (um_stack_word_is_text(*sp))
+			printk("%s [<%016lx>] %pS\n", loglvl, *sp, (void *)*sp);
+}
+
+/* Where a sleeping task waits: its first return address outside the scheduler. */
+unsigned long __get_wchan(struct task_struct *p)
+{
+	unsigned long *sp = (unsigned long *)p->thread.frame.sp;
+	unsigned long *end = (unsigned long *)(task_stack_page(p) + THREAD_SIZE);
+
+	for (; sp < end; sp++)
+		if (um_stack_word_is_text(*sp) && !in_sched_functions(*sp))
+			return *sp;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Boot and exit.  The host's main() checks the command line, sets up the
+ * host side and hands over to the kernel with um_boot(); the kernel leaves
+ * through host_exit().
+ */
+#ifndef _HOST_BOOT_H
+#define _HOST_BOOT_H
+
+/* What the host side hands the kernel. */
+struct host_boot_info {
+	const char *cmdline;		/* the guest command line, joined */
+	unsigned long mem_size;		/* bytes of guest memory (mem=) */
+	unsigned long phys_start;	/* first usable physical address */
+	unsigned long phys_end;		/* end of physical memory */
+};
+
+/* Provided by the kernel: never returns. */
+void um_boot(const struct host_boot_info *info);
+
+/**
+ * host_exit() - end the program with @status after cleaning up.
+ *
+ * Restores the terminal and releases every host resource the guest held.
+ */
+void host_exit(int status) __attribute__((noreturn));
+
+/* Start the program afresh with its original arguments (a reboot). */
+void host_restart(void) __attribute__((noreturn));
+
+/* Remember the program's arguments for host_restart(). */
+void host_save_args(int argc, char **argv);
+
+/* The program's version string, as --version prints it. */
+extern const char host_version[];
+
+#endif /* _HOST_BOOT_H */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host signals as guest interrupts.  Every interrupt signal blocks the
+ * others while its handler runs, so the kernel's interrupt code never
+ * nests on the host side; the kernel's own flag (host_irqs_on) decides
+ * whether a source is handled now or recorded for later.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <host/boot.h>
+#include <host/irq.h>
+
+volatile int host_irqs_on;
+volatile unsigned long host_irqs_pending;
+
+/* The signal behind the last HOST_IRQ_CTRL, until the kernel takes it. */
+static volatile sig_atomic_t ctrl_signal;
+/* Set once any control signal came: a second one ends the program. */
+static volatile sig_atomic_t ctrl_seen;
+
+static const int irq_signals[] = { SIGALRM, SIGIO, SIGTERM, SIGINT, SIGHUP };
+
+void host_irqs_replay(void)
+{
+	unsigned long pending;
+
+	while ((pending = __atomic_exchange_n(&host_irqs_pending, 0,
+					      __ATOMIC_SEQ_CST))) {
+		host_irqs_on = 0;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		um_irq_entry(pending);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		host_irqs_on = 1;
+	}
+}
+
+static void raise_irq(enum host_irq irq)
+{
+	int saved_errno = errno;
+
+	__atomic_fetch_or(&host_irqs_pending, 1UL << irq, __ATOMIC_SEQ_CST);
+	if (host_irqs_on)
+		host_irqs_replay();
+	errno = saved_errno;
+}
+
+static void on_timer(int sig)
+{
+	raise_irq(HOST_IRQ_TIMER);
+}
+
+static void on_io(int sig)
+{
+	raise_irq(HOST_IRQ_IO);
+}
+
+static void on_ctrl(int sig)
+{
+	if (ctrl_seen)
+		host_exit(128 + sig);
+	ctrl_seen = 1;
+	ctrl_signal = sig;
+	raise_irq(HOST_IRQ_CTRL);
+}
+
+int host_ctrl_request(void)
+{
+	int sig = ctrl_signal;
+
+	ctrl_signal = 0;
+	return sig;
+}
+
+static int install(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+	unsigned int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(irq_signals) / sizeof(irq_signals[0]); i++)
+		sigaddset(&sa.sa_mask, irq_signals[i]);
+	return sigaction(sig, &sa, NULL) < 0 ? -errno : 0;
+}
+
+int host_irqs_init(void)
+{
+	struct sigaction ign;
+	int err;
+
+	/* A closed stdout must not kill the guest. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, NULL);
+
+	err = install(SIGALRM, on_timer);
+	if (!err)
+		err = install(SIGIO, on_io);
+	if (!err)
+		err = install(SIGTERM, on_ctrl);
+	if (!err)
+		err = install(SIGINT, on_ctrl);
+	if (!err)
+		err = install(SIGHUP, on_ctrl);
+	return err;
+}
+
+void host_idle_wait(void)
+{
+	sigset_t irqs, old;
+	unsigned int i;
+
+	sigemptyset(&irqs);
+	for (i = 0; i < sizeof(irq_signals) / sizeof(irq_signals[0]); i++)
+		sigaddset(&irqs, irq_signals[i]);
+
+	/*
+	 * Block, look, then sleep and unblock in one step: a signal that
+	 * comes after the look still ends the sleep.
+	 */
+	sigprocmask(SIG_BLOCK, &irqs, &old);
+	if (!host_irqs_pending)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}

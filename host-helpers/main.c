@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main(): the program's entry.  Handles the options that must be settled
+ * before the kernel exists (--help, --version, mem=), builds the guest
+ * command line from the rest, sets up guest memory and hands over to the
+ * kernel.  Everything after um_boot() is the kernel's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <host/boot.h>
+#include <host/layout.h>
+#include <host/mem.h>
+#include <host/params.h>
+
+#define CMDLINE_MAX		4096
+#define DEFAULT_MEM		(256ULL << 20)
+#define MIN_MEM			(32ULL << 20)
+/* The linear map and the vmalloc area must fit below 448 GiB. */
+#define MAX_MEM			(256ULL << 30)
+#define EXIT_USAGE		2
+
+const char host_version[] = UM_KERNEL_RELEASE;
+
+static const char usage[] =
+"usage: %s [PARAMETER]...\n"
+"\n"
+"Boots Linux %s as an ordinary process.  The kernel log and the guest\n"
+"console are on standard output.\n"
+"\n"
+"Parameters of this port:\n"
+"  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
+"                   at least 32M, at most what the host's RAM and swap hold)\n"
+"\n"
+"Parameters every kernel knows, passed on as they are:\n"
+"  root=DEVICE      root file system device\n"
+"  rootwait         wait for the root device to appear\n"
+"  init=PATH        program to run as init\n"
+"  quiet            only important kernel messages on the console\n"
+"  loglevel=N       console log level, 0 to 8\n"
+"  console=tty      the kernel console (the only one is named tty)\n"
+"  panic=N          on panic, reboot after N seconds instead of exiting\n"
+"  any other parameter of Documentation/admin-guide/kernel-parameters\n"
+"\n"
+"Options:\n"
+"  --help           this text\n"
+"  --version        the kernel release\n"
+"\n"
+"Exit status: 0 on power-off or halt, 1 on a kernel panic, 2 on a bad\n"
+"parameter.  SIGTERM, SIGINT or SIGHUP power the guest off; a second one\n"
+"ends it at once.\n";
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "linux: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static int check_mem(const char *value, unsigned long long *mem)
+{
+	unsigned long long limit = host_memory_limit();
+
+	if (host_parse_size(value, mem))
+		return fail("mem=%s: not a size (try mem=512M)", value);
+	if (*mem < MIN_MEM)
+		return fail("mem=%s: too small, the least is 32M", value);
+	if (*mem > MAX_MEM)
+		return fail("mem=%s: too large, the most is 256G", value);
+	if (limit && *mem > limit)
+		return fail("mem=%s: more than the host's RAM and swap", value);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char cmdline[CMDLINE_MAX];
+	unsigned long long mem = DEFAULT_MEM;
+	struct host_boot_info info;
+	struct host_physmem pm;
+	size_t used = 0;
+	int i, err;
+
+	host_save_args(argc, argv);
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		size_t len = strlen(arg);
+
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			printf(usage, argv[0], host_version);
+			return 0;
+		}
+		if (!strcmp(arg, "--version")) {
+			printf("linux %s (host-process port, x86-64)\n",
+			       host_version);
+			return 0;
+		}
+		if (arg[0] == '-')
+			return fail("%s: unknown option (see --help)", arg);
+		if (!strncmp(arg, "mem=", 4)) {
+			err = check_mem(arg + 4, &mem);
+			if (err)
+				return err;
+		}
+		if (used + len + 2 > sizeof(cmdline))
+			return fail("%s: the command line is too long", arg);
+		if (used)
+			cmdline[used++] = ' ';
+		memcpy(cmdline + used, arg, len + 1);
+		used += len;
+	}
+
+	err = host_physmem_setup(HOST_KERNEL_BASE, mem, &pm);
+	if (err) {
+		fprintf(stderr, "linux: cannot set up %llu MiB of guest memory: %s\n",
+			mem >> 20, strerror(-err));
+		return 1;
+	}
+
+	info.cmdline = cmdline;
+	info.mem_size = mem;
+	info.phys_start = pm.map_offset;
+	info.phys_end = pm.file_size;
+	um_boot(&info);
+	return 1;
+}

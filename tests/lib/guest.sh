@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
+#
+# Start, watch and stop guests (./linux) in the background.  Sourced by
+# tests/run, which sets LINUX (the binary), LIB (this folder) and TEST_DIR
+# (the run's private directory).
+#
+# A guest started with guest_start writes:
+#   LOG        its stdout (the console)   LOG.err  its stderr
+#   LOG.pid    its host pid               LOG.procs  its record: every host
+#                                         process seen in its family and more,
+#                                         see tests/lib/proctree.py snapshot
+# and sets GUEST_PID, GUEST_LOG, GUEST_PROCS for the calls below, which
+# always act on the guest started last.  A case juggling several guests
+# saves and restores those three variables.
+
+# Generous limits: a slow or busy machine must never fail a check.
+: "${BOOT_TIMEOUT:=300}"	# start to a console line, or to exit
+: "${STOP_TIMEOUT:=60}"		# signal to exit
+: "${EXIT_TIMEOUT:=120}"	# --help and friends, refusals
+
+# The two standard guests: with no root file system at all the kernel
+# panics once booted; with a root device that never comes it waits for it
+# for ever, which is the idle state tests use.
+BOOT_MEM=256M
+IDLE_ARGS=("mem=$BOOT_MEM" root=/dev/nothing rootwait)
+IDLE_RE='Waiting for root device /dev/nothing\.\.\.'
+PANIC_TEXT='Kernel panic - not syncing: VFS: Unable to mount root fs'
+
+# Guests run unprivileged, as people run them: as nobody when we are root.
+if [ "$(id -u)" -eq 0 ]; then
+	GUEST_UID=65534
+	AS_GUEST=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	# Other processes of the guest user are worth noting only when that
+	# user is not us.
+	GUEST_UID_FOREIGN=("$GUEST_UID")
+else
+	GUEST_UID=$(id -u)
+	AS_GUEST=()
+	GUEST_UID_FOREIGN=()
+fi
+
+GUEST_PID=
+GUEST_LOG=
+GUEST_PROCS=
+GUEST_STATUS=
+
+# guest_start LOG ARG...: start ./linux ARG... in the background.
+# setsid makes the guest a session leader, so whatever it starts stays
+# findable by session id even after it is reparented.  The shell is not
+# interactive, so the job is no group leader and setsid (like setpriv)
+# execs in place: $! is the guest's own pid.
+guest_start() {
+	GUEST_LOG=$1
+	GUEST_PROCS=$1.procs
+	shift
+	: >"$GUEST_PROCS"
+	setsid "${AS_GUEST[@]}" "$LINUX" "$@" \
+		</dev/null >"$GUEST_LOG" 2>"$GUEST_LOG.err" &
+	GUEST_PID=$!
+	echo "$GUEST_PID" >"$GUEST_LOG.pid"
+	guest_record
+}
+
+# guest_running: true while the guest has not ended (a zombie has ended).
+guest_running() {
+	local stat
+	stat=$(cat "/proc/$GUEST_PID/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# guest_record: add the guest's current host processes, and what they
+# hold, to GUEST_PROCS.  As root, also other processes of the guest user:
+# tests/lib/leftovers.py uses them to judge whose new files are whose.
+guest_record() {
+	python3 "$LIB/proctree.py" snapshot "$GUEST_PID" "${GUEST_UID_FOREIGN[@]}" \
+		>>"$GUEST_PROCS" 2>/dev/null || true
+}
+
+# guest_wait_log REGEX [TIMEOUT]: wait for an extended regex on the
+# console.  Returns 0 when it appears, 1 if the guest ended without it,
+# 2 on timeout.  Records the guest's processes about once a second.
+guest_wait_log() {
+	local regex=$1 end=$((SECONDS + ${2:-$BOOT_TIMEOUT})) recorded=$SECONDS
+	while ((SECONDS < end)); do
+		grep -aqE -- "$regex" "$GUEST_LOG" && return 0
+		if ! guest_running; then
+			grep -aqE -- "$regex" "$GUEST_LOG" && return 0
+			return 1
+		fi
+		if ((SECONDS != recorded)); then
+			guest_record
+			recorded=$SECONDS
+		fi
+		sleep 0.2
+	done 2>/dev/null # (no "Killed" notices from the shell: we report)
+	return 2
+}
+
+# guest_wait_exit [TIMEOUT]: wait for the guest to end and set
+# GUEST_STATUS to its exit status as the shell reports it (128+N for
+# signal N).  Returns 1 on timeout, leaving the guest running.
+guest_wait_exit() {
+	local end=$((SECONDS + ${1:-$EXIT_TIMEOUT})) recorded=$SECONDS
+	while ((SECONDS < end)); do
+		if ! guest_running; then
+			wait "$GUEST_PID"
+			GUEST_STATUS=$?
+			return 0
+		fi
+		if ((SECONDS != recorded)); then
+			guest_record
+			recorded=$SECONDS
+		fi
+		sleep 0.2
+	done 2>/dev/null # (no "Killed" notices from the shell: we report)
+	return 1
+}
+
+# guest_stop SIGNAL [TIMEOUT]: send SIGNAL and wait for the guest to end,
+# setting GUEST_STATUS.  If it outlives TIMEOUT it is killed and 1 is
+# returned (GUEST_STATUS then describes the kill, not SIGNAL).
+guest_stop() {
+	local sig=$1 timeout=${2:-$STOP_TIMEOUT}
+	guest_record
+	kill -s "$sig" "$GUEST_PID" 2>/dev/null
+	guest_wait_exit "$timeout" && return 0
+	kill -s KILL "$GUEST_PID" 2>/dev/null
+	guest_wait_exit "$timeout"
+	return 1
+}
+
+# guest_run TIMEOUT LOG ARG...: run a guest to its end; 1 if it had to be
+# killed after TIMEOUT.
+guest_run() {
+	local timeout=$1
+	shift
+	guest_start "$@"
+	guest_wait_exit "$timeout" && return 0
+	guest_stop KILL
+	return 1
+}
+
+# guest_kill_all: SIGKILL every guest of this run and whatever they left,
+# for the runner's exit trap.  A guest is named by its LOG.pid file; its
+# recorded processes are checked by start time, so nothing else is hit.
+guest_kill_all() {
+	local pidfile
+	for pidfile in "$TEST_DIR"/*.pid; do
+		[ -f "${pidfile%.pid}.procs" ] || continue
+		python3 "$LIB/proctree.py" kill "${pidfile%.pid}.procs" \
+			"$(cat "$pidfile")" 2>/dev/null
+	done
+}
