@@ -16,7 +16,8 @@ KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=um SUBARCH=x86_64
 
 # Our folders, and where the kernel tree sees them.
 TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
-		   um-fuse:fuse-export
+		   um-fuse:fuse-export \
+		   tools/testing/kunit/configs/arch_uml.config:arch-um/configs/kunit_arch.config
 
 .PHONY: all deps tree config kernel kunit test bench clean distclean
 
@@ -55,7 +56,11 @@ linux: kernel
 	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
 
 # KUnit through the kernel's own tool, against our tree and port.
+# The architecture's own KUnit options replace upstream's UML ones.
+KUNIT_ARCH_CONFIG := $(KSRC)/tools/testing/kunit/configs/arch_uml.config
+
 kunit: $(KSRC)/.assembled
+	ln -sfnr $(TOP)/arch-um/configs/kunit_arch.config $(KUNIT_ARCH_CONFIG)
 	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)
 

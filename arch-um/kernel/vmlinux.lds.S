@@ -24,15 +24,16 @@ SECTIONS
 	. = HOST_KERNEL_BASE + SIZEOF_HEADERS;
 	__binary_start = HOST_KERNEL_BASE;
 
-	/* What the dynamic linker reads. */
-	.interp		: { *(.interp) }
-	.hash		: { *(.hash) }
-	.gnu.hash	: { *(.gnu.hash) }
-	.dynsym		: { *(.dynsym) }
-	.dynstr		: { *(.dynstr) }
-	.gnu.version	: { *(.gnu.version) }
-	.gnu.version_d	: { *(.gnu.version_d) }
-	.gnu.version_r	: { *(.gnu.version_r) }
+	/* What the dynamic linker reads, each in a section of its own name. */
+#define UM_SECTION_AS_IS(name) name : { *(name) }
+	UM_SECTION_AS_IS(.interp)
+	UM_SECTION_AS_IS(.dynsym)
+	UM_SECTION_AS_IS(.dynstr)
+	UM_SECTION_AS_IS(.hash)
+	UM_SECTION_AS_IS(.gnu.hash)
+	UM_SECTION_AS_IS(.gnu.version)
+	UM_SECTION_AS_IS(.gnu.version_d)
+	UM_SECTION_AS_IS(.gnu.version_r)
 	.rela.dyn	: {
 		*(.rela.init) *(.rela.text .rela.text.*) *(.rela.fini)
 		*(.rela.rodata .rela.rodata.*) *(.rela.data .rela.data.*)
@@ -49,8 +50,8 @@ SECTIONS
 	. = ALIGN(PAGE_SIZE);
 	.init		: { KEEP(*(SORT_NONE(.init))) }
 	.plt		: { *(.plt) *(.iplt) }
-	.plt.got	: { *(.plt.got) }
-	.plt.sec	: { *(.plt.sec) }
+	UM_SECTION_AS_IS(.plt.got)
+	UM_SECTION_AS_IS(.plt.sec)
 
 	/* Kernel and host-side text alike. */
 	.text		: {
@@ -72,7 +73,7 @@ SECTIONS
 	/* Read-only data, in its own pages. */
 	. = ALIGN(PAGE_SIZE);
 	RO_DATA(PAGE_SIZE)
-	.eh_frame_hdr	: { *(.eh_frame_hdr) }
+	UM_SECTION_AS_IS(.eh_frame_hdr)
 	.eh_frame	: { KEEP(*(.eh_frame)) }
 	.gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) }
 	EXCEPTION_TABLE(16)
@@ -110,7 +111,7 @@ SECTIONS
 		PROVIDE_HIDDEN(__fini_array_end = .);
 	}
 	.data.rel.ro	: { *(.data.rel.ro.local* .data.rel.ro .data.rel.ro.*) }
-	.dynamic	: { *(.dynamic) }
+	UM_SECTION_AS_IS(.dynamic)
 	.got		: { *(.got) *(.igot) }
 	.got.plt	: { *(.got.plt) *(.igot.plt) }
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash
 #
 # The command line: --help, --version, and mem= values refused before boot.
 # Sourced by tests/run.

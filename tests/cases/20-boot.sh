@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash
 #
 # Booting, idling and every way a background guest ends: the root-mount
 # panic, SIGTERM, SIGINT, SIGHUP, SIGKILL.  After each, nothing of the

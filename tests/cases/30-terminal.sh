@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash
 #
 # Guests run from a terminal: a pseudo-terminal is the console.  However
 # the guest ends (panic, SIGTERM, SIGINT, SIGKILL), the terminal settings
@@ -30,7 +30,7 @@ pty_end() {
 	while IFS='=' read -r key line; do
 		res[$key]=$line
 	done < <(python3 "$LIB/pty_guest.py" "${opts[@]}" -- \
-		"${AS_GUEST[@]}" "$LINUX" "${args[@]}")
+		"${GUEST_CMD[@]}" "${args[@]}")
 	if [ -z "${res[status]:-}" ]; then
 		fail "pty-$how" "tests/lib/pty_guest.py failed" "${CHECK_LOGS[@]}"
 		return

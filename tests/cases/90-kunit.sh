@@ -16,7 +16,7 @@ kunit_count() {
 	echo "${n:-0}"
 }
 
-kunit() {
+kunit_run() {
 	local log=$TEST_DIR/kunit.log line ran field n status why=()
 	if [ "${SKIP_KUNIT:-}" = 1 ]; then
 		skip kunit "SKIP_KUNIT=1"
@@ -44,4 +44,4 @@ kunit() {
 	verdict kunit "${why[@]}"
 }
 
-kunit
+kunit_run

@@ -40,6 +40,11 @@ else
 	GUEST_UID_FOREIGN=()
 fi
 
+# How a guest is started.  env resets every signal to its default: the
+# shell starts background jobs with SIGINT and SIGQUIT ignored and Python
+# ignores SIGPIPE, and a guest must not inherit that.
+GUEST_CMD=(env --default-signal "${AS_GUEST[@]}" "$LINUX")
+
 GUEST_PID=
 GUEST_LOG=
 GUEST_PROCS=
@@ -48,14 +53,14 @@ GUEST_STATUS=
 # guest_start LOG ARG...: start ./linux ARG... in the background.
 # setsid makes the guest a session leader, so whatever it starts stays
 # findable by session id even after it is reparented.  The shell is not
-# interactive, so the job is no group leader and setsid (like setpriv)
-# execs in place: $! is the guest's own pid.
+# interactive, so the job is no group leader and setsid (like env and
+# setpriv) execs in place: $! is the guest's own pid.
 guest_start() {
 	GUEST_LOG=$1
 	GUEST_PROCS=$1.procs
 	shift
 	: >"$GUEST_PROCS"
-	setsid "${AS_GUEST[@]}" "$LINUX" "$@" \
+	setsid "${GUEST_CMD[@]}" "$@" \
 		</dev/null >"$GUEST_LOG" 2>"$GUEST_LOG.err" &
 	GUEST_PID=$!
 	echo "$GUEST_PID" >"$GUEST_LOG.pid"
@@ -143,10 +148,14 @@ guest_run() {
 }
 
 # guest_kill_all: SIGKILL every guest of this run and whatever they left,
-# for the runner's exit trap.  A guest is named by its LOG.pid file; its
+# for the runner's exit trap.  Background guests still running are this
+# shell's jobs.  Every guest is also named by its LOG.pid file; its
 # recorded processes are checked by start time, so nothing else is hit.
 guest_kill_all() {
-	local pidfile
+	local pidfile jobs
+	jobs=$(jobs -pr)
+	# shellcheck disable=SC2086  # one pid a word
+	[ -z "$jobs" ] || kill -s KILL $jobs 2>/dev/null
 	for pidfile in "$TEST_DIR"/*.pid; do
 		[ -f "${pidfile%.pid}.procs" ] || continue
 		python3 "$LIB/proctree.py" kill "${pidfile%.pid}.procs" \

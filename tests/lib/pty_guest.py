@@ -20,6 +20,7 @@ for the end.  Prints one key=value a line:
 """
 
 import argparse
+import ctypes
 import fcntl
 import os
 import re
@@ -33,6 +34,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import proctree  # noqa: E402
+
+PR_SET_PDEATHSIG = 1
 
 
 def stty_settings(fd):
@@ -160,9 +163,12 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    # Our own death (runner interrupted) must not leave the guest running.
+    # Our own end (runner interrupted) must not leave the guest running:
+    # these signals, and the runner's death, end us through the finally
+    # below, which kills the guest.
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: sys.exit(1))
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     master, slave = os.openpty()
     if args.guest_uid is not None:
         os.fchown(slave, args.guest_uid, -1)

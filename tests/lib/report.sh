@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash
 #
 # Result reporting for tests/run: one line per check, a final count.
 # Sourced, not run.

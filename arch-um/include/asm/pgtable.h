@@ -99,31 +99,18 @@ static inline int pte_present(pte_t pte)
 	return pte_val(pte) & (_PAGE_PRESENT | _PAGE_PROTNONE);
 }
 
-static inline int pte_read(pte_t pte)
+/* Access bits count only when the page is not PROT_NONE. */
+static inline int pte_access(pte_t pte, unsigned long bit)
 {
-	return (pte_val(pte) & _PAGE_USER) && !(pte_val(pte) & _PAGE_PROTNONE);
+	return (pte_val(pte) & (bit | _PAGE_PROTNONE)) == bit;
 }
 
-static inline int pte_write(pte_t pte)
-{
-	return (pte_val(pte) & _PAGE_RW) && !(pte_val(pte) & _PAGE_PROTNONE);
-}
+static inline int pte_read(pte_t pte) { return pte_access(pte, _PAGE_USER); }
+static inline int pte_write(pte_t pte) { return pte_access(pte, _PAGE_RW); }
+static inline int pte_exec(pte_t pte) { return pte_access(pte, _PAGE_EXEC); }
+static inline int pte_dirty(pte_t pte) { return !!(pte_val(pte) & _PAGE_DIRTY); }
+static inline int pte_young(pte_t pte) { return !!(pte_val(pte) & _PAGE_ACCESSED); }
 #define pte_write pte_write
-
-static inline int pte_exec(pte_t pte)
-{
-	return (pte_val(pte) & _PAGE_EXEC) && !(pte_val(pte) & _PAGE_PROTNONE);
-}
-
-static inline int pte_dirty(pte_t pte)
-{
-	return pte_val(pte) & _PAGE_DIRTY;
-}
-
-static inline int pte_young(pte_t pte)
-{
-	return pte_val(pte) & _PAGE_ACCESSED;
-}
 
 static inline int pte_needsync(pte_t pte)
 {
@@ -153,35 +140,17 @@ static inline pte_t pte_clear_bits(pte_t pte, unsigned long bits)
 	return __pte((pte_val(pte) & ~bits) | _PAGE_NEEDSYNC);
 }
 
-static inline pte_t pte_mkclean(pte_t pte)
-{
-	return pte_clear_bits(pte, _PAGE_DIRTY);
-}
+/* pte_mkdirty() and friends: each sets or clears one bit. */
+#define UM_PTE_BIT_OP(name, op, bit)				\
+	static inline pte_t name(pte_t pte)			\
+	{ return op(pte, bit); }
 
-static inline pte_t pte_mkold(pte_t pte)
-{
-	return pte_clear_bits(pte, _PAGE_ACCESSED);
-}
-
-static inline pte_t pte_wrprotect(pte_t pte)
-{
-	return pte_clear_bits(pte, _PAGE_RW);
-}
-
-static inline pte_t pte_mkdirty(pte_t pte)
-{
-	return pte_set_bits(pte, _PAGE_DIRTY);
-}
-
-static inline pte_t pte_mkyoung(pte_t pte)
-{
-	return pte_set_bits(pte, _PAGE_ACCESSED);
-}
-
-static inline pte_t pte_mkwrite_novma(pte_t pte)
-{
-	return pte_set_bits(pte, _PAGE_RW);
-}
+UM_PTE_BIT_OP(pte_mkdirty, pte_set_bits, _PAGE_DIRTY)
+UM_PTE_BIT_OP(pte_mkclean, pte_clear_bits, _PAGE_DIRTY)
+UM_PTE_BIT_OP(pte_mkyoung, pte_set_bits, _PAGE_ACCESSED)
+UM_PTE_BIT_OP(pte_mkold, pte_clear_bits, _PAGE_ACCESSED)
+UM_PTE_BIT_OP(pte_mkwrite_novma, pte_set_bits, _PAGE_RW)
+UM_PTE_BIT_OP(pte_wrprotect, pte_clear_bits, _PAGE_RW)
 
 static inline pte_t pte_modify(pte_t pte, pgprot_t newprot)
 {
