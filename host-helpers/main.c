@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <host/boot.h>
+#include <host/fault.h>
 #include <host/layout.h>
 #include <host/mem.h>
 #include <host/params.h>
@@ -116,6 +117,13 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "linux: cannot set up %llu MiB of guest memory: %s\n",
 			mem >> 20, strerror(-err));
+		return 1;
+	}
+
+	err = host_faults_init();
+	if (err) {
+		fprintf(stderr, "linux: cannot install fault handlers: %s\n",
+			strerror(-err));
 		return 1;
 	}
 

@@ -16,8 +16,6 @@ struct task_struct *um_current_task = &init_task;
 
 struct host_boot_info um_boot_info __ro_after_init;
 
-void um_call_on_stack(void (*fn)(void), unsigned long stack_top);
-
 static void __init um_start_on_init_stack(void)
 {
 	start_kernel();

@@ -38,6 +38,8 @@ void __init um_mem_setup(void)
 
 	min_low_pfn = PFN_UP(start);
 	max_low_pfn = max_pfn = PFN_DOWN(end);
+	set_max_mapnr(max_pfn);
+	high_memory = __va(end);
 
 	zero = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 	if (!zero)
@@ -47,8 +49,8 @@ void __init um_mem_setup(void)
 	max_zone_pfn[ZONE_NORMAL] = max_pfn;
 	free_area_init(max_zone_pfn);
 
-	pr_info("guest memory: %lu MiB at %px, vmalloc from %lx\n",
-		(end - start) >> 20, __va(start), um_vmalloc_start);
+	pr_info("guest memory: %lu MiB from physical %#lx, vmalloc from %#lx\n",
+		(end - start) >> 20, start, um_vmalloc_start);
 }
 
 void __init mem_init(void)

@@ -8,12 +8,8 @@
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <asm/switch_to.h>
+#include "um.h"
 
-struct task_struct *um_switch_stacks(unsigned long *save_sp,
-				     unsigned long new_sp,
-				     struct task_struct *prev);
-void um_thread_entry(void);
-void um_new_thread_tail(struct task_struct *prev);
 
 struct task_struct *um_switch_to(struct task_struct *prev,
 				 struct task_struct *next)

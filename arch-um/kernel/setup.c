@@ -35,8 +35,8 @@ early_param("mem", um_mem_param);
 /* /proc/cpuinfo: one CPU, the host's. */
 static int cpuinfo_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "processor\t: 0\n");
-	seq_printf(m, "vendor_id\t: host-process\n");
+	seq_puts(m, "processor\t: 0\n");
+	seq_puts(m, "vendor_id\t: host-process\n");
 	seq_printf(m, "model name\t: %s\n", init_utsname()->machine);
 	seq_printf(m, "bogomips\t: %lu.%02lu\n\n",
 		   loops_per_jiffy / (500000 / HZ),

@@ -20,6 +20,6 @@ static inline void ndelay(unsigned long nsecs)
 {
 	host_delay_ns(nsecs);
 }
-#define ndelay ndelay
+#define ndelay(n) ndelay(n)
 
 #endif /* _ASM_UM_DELAY_H */

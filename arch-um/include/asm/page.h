@@ -26,10 +26,21 @@ struct page;
 #define PAGE_OFFSET		((unsigned long)HOST_KERNEL_BASE)
 #define ARCH_PFN_OFFSET		0UL
 
-#define clear_page(page)	memset((void *)(page), 0, PAGE_SIZE)
-#define copy_page(to, from)	memcpy((void *)(to), (void *)(from), PAGE_SIZE)
-#define clear_user_page(page, vaddr, pg)	clear_page(page)
-#define copy_user_page(to, from, vaddr, pg)	copy_page(to, from)
+#define clear_page(page)	__builtin_memset((void *)(page), 0, PAGE_SIZE)
+#define copy_page(to, from)	__builtin_memcpy((void *)(to), (void *)(from), PAGE_SIZE)
+
+/* No cache aliasing: where a page is mapped in user space does not matter. */
+static inline void clear_user_page(void *page, unsigned long vaddr,
+				   struct page *pg)
+{
+	clear_page(page);
+}
+
+static inline void copy_user_page(void *to, void *from, unsigned long vaddr,
+				  struct page *pg)
+{
+	copy_page(to, from);
+}
 
 #define __pa(virt)	((unsigned long)(virt) - PAGE_OFFSET)
 #define __va(phys)	((void *)((unsigned long)(phys) + PAGE_OFFSET))

@@ -19,19 +19,17 @@ long strnlen_user(const char __user *str, long n);
 
 #define __clear_user __clear_user
 
+/* Copy that returns -EFAULT instead of faulting (nofault.S). */
+int um_nofault_copy(void *dst, const void *src, unsigned long len);
+
 #define __get_kernel_nofault(dst, src, type, err_label)			\
 do {									\
-	*((type *)(dst)) = *((type *)(src));				\
-	if (0)								\
+	if (um_nofault_copy((dst), (src), sizeof(type)))		\
 		goto err_label;						\
 } while (0)
 
 #define __put_kernel_nofault(dst, src, type, err_label)			\
-do {									\
-	*((type *)(dst)) = *((type *)(src));				\
-	if (0)								\
-		goto err_label;						\
-} while (0)
+	__get_kernel_nofault(dst, src, type, err_label)
 
 #include <asm-generic/uaccess.h>
 
