@@ -5,9 +5,13 @@
  * command line from the rest, sets up guest memory and hands over to the
  * kernel.  Everything after um_boot() is the kernel's.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <host/boot.h>
 #include <host/fault.h>
 #include <host/layout.h>
@@ -30,6 +34,7 @@ static const char usage[] =
 "console are on standard output.\n"
 "\n"
 "Parameters of this port:\n"
+"  initrd=FILE      an initramfs (cpio, may be compressed) to unpack as /\n"
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
 "                   at least 32M, at most what the host's RAM and swap hold)\n"
 "\n"
@@ -59,6 +64,25 @@ static int fail(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+static int check_initrd(const char *path, struct host_boot_info *info)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "linux: initrd=%s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_USAGE;
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return fail("initrd=%s: not a non-empty regular file", path);
+	info->initrd = path;
+	info->initrd_size = st.st_size;
+	return 0;
+}
+
 static int check_mem(const char *value, unsigned long long *mem)
 {
 	unsigned long long limit = host_memory_limit();
@@ -78,7 +102,7 @@ int main(int argc, char **argv)
 {
 	static char cmdline[CMDLINE_MAX];
 	unsigned long long mem = DEFAULT_MEM;
-	struct host_boot_info info;
+	struct host_boot_info info = { .initrd = NULL };
 	struct host_physmem pm;
 	size_t used = 0;
 	int i, err;
@@ -100,6 +124,11 @@ int main(int argc, char **argv)
 		}
 		if (arg[0] == '-')
 			return fail("%s: unknown option (see --help)", arg);
+		if (!strncmp(arg, "initrd=", 7)) {
+			err = check_initrd(arg + 7, &info);
+			if (err)
+				return err;
+		}
 		if (!strncmp(arg, "mem=", 4)) {
 			err = check_mem(arg + 4, &mem);
 			if (err)

@@ -10,10 +10,11 @@
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
 #include <host/mem.h>
+#include "internal.h"
 
 #define HUGE_ALIGN	(2UL << 20)
 
-static int physmem_fd = -1;
+int host_physmem_fd = -1;
 
 static int open_memory_file(void)
 {
@@ -77,7 +78,7 @@ int host_physmem_setup(unsigned long base, unsigned long size,
 		}
 		if (map_file(fd, pm->map_start, size, pm->map_offset) !=
 		    MAP_FAILED) {
-			physmem_fd = fd;
+			host_physmem_fd = fd;
 			return 0;
 		}
 		err = -errno;
@@ -90,7 +91,7 @@ int host_physmem_map(unsigned long virt, unsigned long phys,
 		     unsigned long len)
 {
 	void *p = mmap((void *)virt, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_FIXED, physmem_fd, phys);
+		       MAP_SHARED | MAP_FIXED, host_physmem_fd, phys);
 
 	return p == MAP_FAILED ? -errno : 0;
 }

@@ -12,11 +12,12 @@
 #include <linux/sched.h>
 #include <asm/irq_regs.h>
 #include <host/irq.h>
+#include "um.h"
 
 void um_irq_entry(unsigned long pending)
 {
-	/* Interrupted kernel code: no user context to report. */
-	struct pt_regs regs = { .from_user = 0 };
+	/* Only whether guest code was running is known here. */
+	struct pt_regs regs = { .from_user = um_user_running() };
 	struct pt_regs *old = set_irq_regs(&regs);
 
 	irq_enter();
@@ -28,6 +29,7 @@ void um_irq_entry(unsigned long pending)
 	}
 	irq_exit();
 	set_irq_regs(old);
+	um_user_kick_if_needed();
 }
 
 void __init init_IRQ(void)

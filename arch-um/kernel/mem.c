@@ -77,15 +77,6 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd)
 	free_page((unsigned long)pgd);
 }
 
-/*
- * Guest address spaces are not built yet: their host mappings will be
- * made from the page tables when a task next enters user mode.
- */
-void um_update_mmu_cache(struct vm_area_struct *vma, unsigned long addr,
-			 pte_t *ptep, unsigned int nr)
-{
-}
-
 static const pgprot_t um_protection_map[16] = {
 	[VM_NONE]					= PAGE_NONE,
 	[VM_READ]					= PAGE_READONLY,

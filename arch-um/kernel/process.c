@@ -8,6 +8,7 @@
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <asm/switch_to.h>
+#include <host/aspace.h>
 #include "um.h"
 
 
@@ -33,10 +34,22 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	p->thread.frame.sp = (unsigned long)sp;
 
 	if (args->fn) {
+		p->thread.fpstate = NULL;
 		p->thread.kthread_fn = args->fn;
 		p->thread.kthread_arg = args->fn_arg;
 		memset(&p->thread.regs, 0, sizeof(p->thread.regs));
 	} else {
+		/* A copy of the current guest thread, FPU state included. */
+		p->thread.fpstate = NULL;
+		if (um_fpstate_alloc(p))
+			return -ENOMEM;
+		if (current->thread.fpstate) {
+			um_fpstate_save();
+			memcpy(p->thread.fpstate, current->thread.fpstate,
+			       host_fpstate_size);
+		} else {
+			um_fpstate_init(p);
+		}
 		p->thread.kthread_fn = NULL;
 		p->thread.regs = *current_pt_regs();
 		p->thread.regs.ax = 0;
@@ -48,17 +61,6 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	return 0;
 }
 
-/*
- * Guest user space is entered from here once it exists; until then a
- * task that would return to user mode cannot run.
- */
-static void __noreturn um_enter_user(void)
-{
-	pr_err("%s[%d]: cannot enter user mode: not supported yet\n",
-	       current->comm, task_pid_nr(current));
-	do_exit(SIGKILL);
-}
-
 /* A new task's first code, called from um_thread_entry. */
 void um_new_thread_tail(struct task_struct *prev)
 {
@@ -67,11 +69,19 @@ void um_new_thread_tail(struct task_struct *prev)
 		current->thread.kthread_fn(current->thread.kthread_arg);
 		/* A kernel thread that returns has become a user process. */
 	}
-	um_enter_user();
+	um_user_loop();
 }
 
+/* exec: the new program starts with a fresh FPU state. */
 void flush_thread(void)
 {
+	if (um_fpstate_alloc(current)) {
+		force_sig(SIGKILL);
+		return;
+	}
+	if (current->mm && current->mm->context.fp_owner == current)
+		um_fpstate_save();
+	um_fpstate_init(current);
 }
 
 static bool um_stack_word_is_text(unsigned long word)

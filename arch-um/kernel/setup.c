@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* setup_arch(): memory, the boot console, and what the host told us. */
 #include <linux/init.h>
+#include <linux/initrd.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
 #include <linux/seq_file.h>
@@ -12,6 +13,27 @@
 
 static char um_command_line[COMMAND_LINE_SIZE] __initdata;
 
+/* The host side checked initrd=FILE; read it into guest memory. */
+static void __init um_initrd_setup(void)
+{
+	unsigned long size = um_boot_info.initrd_size;
+	void *buf;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_BLK_DEV_INITRD) || !um_boot_info.initrd)
+		return;
+	buf = memblock_alloc(size, PAGE_SIZE);
+	if (!buf)
+		panic("initrd=%s: no room for %lu bytes", um_boot_info.initrd,
+		      size);
+	err = host_read_file(um_boot_info.initrd, buf, size);
+	if (err)
+		panic("initrd=%s: cannot read it: %d", um_boot_info.initrd, err);
+	initrd_start = (unsigned long)buf;
+	initrd_end = initrd_start + size;
+	pr_info("initrd: %s, %lu bytes\n", um_boot_info.initrd, size);
+}
+
 void __init setup_arch(char **cmdline_p)
 {
 	um_console_init();
@@ -19,6 +41,8 @@ void __init setup_arch(char **cmdline_p)
 	*cmdline_p = um_command_line;
 	parse_early_param();
 	um_mem_setup();
+	um_stub_setup();
+	um_initrd_setup();
 	um_power_init();
 }
 

@@ -16,6 +16,20 @@ struct task_struct *um_switch_stacks(unsigned long *save_sp,
 				     struct task_struct *prev);
 void um_thread_entry(void);
 void um_new_thread_tail(struct task_struct *prev);
+
+struct pt_regs;
+struct mm_struct;
+
+void um_stub_setup(void);
+int um_sync_user(struct mm_struct *mm);
+void __noreturn um_user_loop(void);
+void um_user_kick_if_needed(void);
+bool um_user_running(void);
+void um_syscall(struct pt_regs *regs);
+void um_do_signal(struct pt_regs *regs);
+void um_fpstate_init(struct task_struct *tsk);
+int um_fpstate_alloc(struct task_struct *tsk);
+void um_fpstate_save(void);
 void um_console_init(void);
 void um_power_init(void);
 

@@ -66,6 +66,8 @@ SECTIONS
 		ENTRY_TEXT
 		*(.stub .text.* .gnu.linkonce.t.*)
 		*(.gnu.warning)
+		. = ALIGN(PAGE_SIZE);
+		*(.um_stub)
 	}
 	.fini		: { KEEP(*(SORT_NONE(.fini))) }
 	_etext = .;

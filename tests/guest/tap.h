@@ -15,6 +15,9 @@
 #ifndef GUEST_TAP_H
 #define GUEST_TAP_H
 
+/* Not every program uses every helper. */
+#define TAP_HELPER static __attribute__((unused))
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,10 +30,10 @@
 
 static const char *tap_name = "?";
 static int tap_count, tap_failed;
-static pid_t tap_pid;	/* only this process reports; children must not */
+static pid_t tap_pid;	/* the reporting process; the watchdog spares children */
 
 /* diag(fmt, ...): a "# ..." comment line. */
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
+TAP_HELPER void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
 {
 	char line[480];
 	va_list ap;
@@ -42,7 +45,7 @@ static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
 }
 
 /* ok(cond, fmt, ...): one check; returns cond so callers can react. */
-static int __attribute__((format(printf, 2, 3)))
+TAP_HELPER int __attribute__((format(printf, 2, 3)))
 ok(int cond, const char *fmt, ...)
 {
 	char what[400];
@@ -59,7 +62,7 @@ ok(int cond, const char *fmt, ...)
 }
 
 /* skip(fmt, ...): a check that cannot run here; counts as passed. */
-static void __attribute__((format(printf, 1, 2))) skip(const char *fmt, ...)
+TAP_HELPER void __attribute__((format(printf, 1, 2))) skip(const char *fmt, ...)
 {
 	char what[400];
 	va_list ap;
@@ -71,14 +74,14 @@ static void __attribute__((format(printf, 1, 2))) skip(const char *fmt, ...)
 	dprintf(1, "ok %d - # SKIP %s\n", tap_count, what);
 }
 
-static int tap_done(void)
+TAP_HELPER int tap_done(void)
 {
 	dprintf(1, "# guest-test %s: %d passed, %d failed\n", tap_name,
 		tap_count - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;
 }
 
-static void tap_watchdog(int sig)
+TAP_HELPER void tap_watchdog(int sig)
 {
 	(void)sig;
 	if (getpid() != tap_pid)
@@ -95,7 +98,7 @@ static void tap_watchdog(int sig)
  * crashed on purpose), and a watchdog of SECONDS.  Programs must not use
  * SIGALRM or alarm() themselves.
  */
-static void tap_init(const char *name, unsigned int seconds)
+TAP_HELPER void tap_init(const char *name, unsigned int seconds)
 {
 	struct rlimit no_core = { 0, 0 };
 
@@ -108,7 +111,7 @@ static void tap_init(const char *name, unsigned int seconds)
 }
 
 /* host_run: true when GUEST_HOST_RUN=1, i.e. run on the host, not a guest. */
-static int host_run(void)
+TAP_HELPER int host_run(void)
 {
 	const char *v = getenv("GUEST_HOST_RUN");
 
@@ -119,7 +122,7 @@ static int host_run(void)
  * wait_child(pid, seconds): waitpid with a deadline.  Returns the wait
  * status, or -1 after killing a child that outlived SECONDS.
  */
-static int wait_child(pid_t pid, int seconds)
+TAP_HELPER int wait_child(pid_t pid, int seconds)
 {
 	int status, i;
 	pid_t r;
@@ -138,7 +141,7 @@ static int wait_child(pid_t pid, int seconds)
 }
 
 /* status_str(status): "exit N", "signal N (NAME)" or why waiting failed. */
-static const char *status_str(int status)
+TAP_HELPER const char *status_str(int status)
 {
 	static char buf[64];
 
@@ -157,13 +160,13 @@ static const char *status_str(int status)
 }
 
 /* killed_by(status, sig): the child died of signal SIG. */
-static int killed_by(int status, int sig)
+TAP_HELPER int killed_by(int status, int sig)
 {
 	return status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == sig;
 }
 
 /* exited_with(status, code): the child called exit(CODE). */
-static int exited_with(int status, int code)
+TAP_HELPER int exited_with(int status, int code)
 {
 	return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == code;
 }

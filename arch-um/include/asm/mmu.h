@@ -2,9 +2,20 @@
 #ifndef _ASM_UM_MMU_H
 #define _ASM_UM_MMU_H
 
-/* Per address space: the host process that holds its mappings. */
+struct stub_data;
+struct task_struct;
+
+/*
+ * A guest address space on the host: the process that maps it, its stub
+ * data pages, and what the host mappings still have to catch up with.
+ */
 typedef struct {
-	int host_pid;
+	int host_pid;			/* 0: no process (yet) */
+	struct stub_data *stub;		/* its data pages, in the linear map */
+	/* The thread whose FPU state the process holds, if any. */
+	struct task_struct *fp_owner;
+	/* Range whose host mappings may be out of date. */
+	unsigned long sync_start, sync_end;
 } mm_context_t;
 
 #endif /* _ASM_UM_MMU_H */

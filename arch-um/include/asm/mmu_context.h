@@ -6,14 +6,20 @@
 
 /*
  * The kernel's own host address space never changes; a guest address
- * space is entered when the kernel resumes a thread's host process, so
- * there is nothing to load on a switch.
+ * space is entered when the kernel resumes a thread in its host process,
+ * so there is nothing to load on a switch.
  */
 static inline void switch_mm(struct mm_struct *prev, struct mm_struct *next,
 			     struct task_struct *tsk)
 {
 }
 #define switch_mm switch_mm
+
+/* Each mm gets its host process when it is created (arch-um/kernel/mmu.c). */
+int init_new_context(struct task_struct *tsk, struct mm_struct *mm);
+#define init_new_context init_new_context
+void destroy_context(struct mm_struct *mm);
+#define destroy_context destroy_context
 
 #include <asm-generic/mm_hooks.h>
 #include <asm-generic/mmu_context.h>

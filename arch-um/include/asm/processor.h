@@ -37,6 +37,10 @@ struct thread_struct {
 	int (*kthread_fn)(void *arg);
 	void *kthread_arg;
 	struct pt_regs regs;
+	/* Host FPU state (xsave area) of a guest thread, or NULL. */
+	void *fpstate;
+	/* The last page fault, for a SIGSEGV frame's cr2 and err. */
+	unsigned long fault_addr, fault_err;
 };
 
 #define INIT_THREAD { }
@@ -50,11 +54,16 @@ static __always_inline void cpu_relax(void)
 #define KSTK_EIP(tsk)		(task_pt_regs(tsk)->ip)
 #define KSTK_ESP(tsk)		(task_pt_regs(tsk)->sp)
 
+/* A new program: x86-64 user code and stack selectors, nothing else set. */
 static inline void start_thread(struct pt_regs *regs, unsigned long ip,
 				unsigned long sp)
 {
+	__builtin_memset(regs, 0, sizeof(*regs));
 	regs->ip = ip;
 	regs->sp = sp;
+	regs->cs = 0x33;
+	regs->ss = 0x2b;
+	regs->flags = 0x202;
 }
 
 unsigned long __get_wchan(struct task_struct *p);

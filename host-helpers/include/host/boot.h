@@ -13,7 +13,16 @@ struct host_boot_info {
 	unsigned long mem_size;		/* bytes of guest memory (mem=) */
 	unsigned long phys_start;	/* first usable physical address */
 	unsigned long phys_end;		/* end of physical memory */
+	const char *initrd;		/* initrd= file, or NULL */
+	unsigned long initrd_size;	/* its size in bytes */
 };
+
+/**
+ * host_read_file() - read all of @path, @size bytes, into @buf.
+ *
+ * Returns 0, or a negative errno (-EIO if the file has changed size).
+ */
+int host_read_file(const char *path, void *buf, unsigned long size);
 
 /* Provided by the kernel: never returns. */
 void um_boot(const struct host_boot_info *info);

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest address spaces on the host.  Every mm has a host process (see
+ * host/aspace.h); its mappings follow the mm's page tables in batches:
+ * page-table changes note a range (um_note_user_range()), and before
+ * guest code runs again um_sync_user() walks that range and queues one
+ * mmap() per run of pages contiguous in address, in the memory file and in
+ * access, one munmap() per run of holes.  Host mappings of neighbouring
+ * guest pages that are neighbours in the file merge, so the number of host
+ * mappings grows with the guest's mappings, not with its pages.
+ */
+#include <linux/init.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/sched/task.h>
+#include <asm/mmu_context.h>
+#include <asm/tlbflush.h>
+#include <host/aspace.h>
+#include <host/stub.h>
+#include "pagetable.h"
+#include "um.h"
+
+#define UM_STUB_DATA_ORDER	get_order(STUB_DATA_PAGES * PAGE_SIZE)
+
+void __init um_stub_setup(void)
+{
+	unsigned long size = host_stub_code_end - host_stub_code;
+	void *page = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+	int err;
+
+	if (!page || size > PAGE_SIZE)
+		panic("cannot place the stub");
+	memcpy(page, host_stub_code, size);
+	err = host_aspace_init(__pa(page));
+	if (err)
+		panic("this host cannot run guest processes: %d", err);
+}
+
+int init_new_context(struct task_struct *tsk, struct mm_struct *mm)
+{
+	mm_context_t *ctx = &mm->context;
+	struct page *pages;
+	int pid;
+
+	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, UM_STUB_DATA_ORDER);
+	if (!pages)
+		return -ENOMEM;
+	pid = host_aspace_create(page_to_phys(pages));
+	if (pid < 0) {
+		__free_pages(pages, UM_STUB_DATA_ORDER);
+		pr_warn_ratelimited("cannot create a host process: %d\n", pid);
+		return -ENOMEM;
+	}
+	ctx->host_pid = pid;
+	ctx->stub = page_address(pages);
+	ctx->fp_owner = NULL;
+	ctx->sync_start = TASK_SIZE;
+	ctx->sync_end = 0;
+	return 0;
+}
+
+void destroy_context(struct mm_struct *mm)
+{
+	mm_context_t *ctx = &mm->context;
+
+	if (!ctx->host_pid)
+		return;
+	host_aspace_destroy(ctx->host_pid);
+	if (ctx->fp_owner)
+		put_task_struct(ctx->fp_owner);
+	__free_pages(virt_to_page(ctx->stub), UM_STUB_DATA_ORDER);
+	ctx->host_pid = 0;
+}
+
+void um_note_user_range(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
+{
+	mm_context_t *ctx = &mm->context;
+
+	if (mm == &init_mm || !ctx->host_pid)
+		return;
+	ctx->sync_start = min(ctx->sync_start, start & PAGE_MASK);
+	ctx->sync_end = max(ctx->sync_end, min(PAGE_ALIGN(end), TASK_SIZE));
+}
+
+void um_update_mmu_cache(struct vm_area_struct *vma, unsigned long addr,
+			 pte_t *ptep, unsigned int nr)
+{
+	um_note_user_range(vma->vm_mm, addr, addr + nr * PAGE_SIZE);
+}
+
+/* What the host should map at one page: nothing, or a page with access. */
+struct um_host_view {
+	bool mapped;
+	int prot;
+	unsigned long phys;
+};
+
+/*
+ * The host view of a pte.  Write access only once the pte is dirty and
+ * any access only once it is young, so that the first write and the first
+ * access reach the kernel and the bits stay true.
+ */
+static struct um_host_view um_pte_view(pte_t pte)
+{
+	struct um_host_view v = { .mapped = false };
+	unsigned long val = pte_val(pte);
+
+	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PROTNONE))
+		return v;
+	v.mapped = true;
+	v.phys = pte_pfn(pte) << PAGE_SHIFT;
+	if ((val & _PAGE_ACCESSED) && (val & _PAGE_USER))
+		v.prot = HOST_PROT_READ | HOST_PROT_EXEC;
+	if ((val & _PAGE_ACCESSED) && (val & _PAGE_DIRTY) && (val & _PAGE_RW))
+		v.prot |= HOST_PROT_WRITE;
+	if (!v.prot)
+		v.mapped = false;
+	return v;
+}
+
+struct um_sync_run {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* pages of the run so far */
+	struct um_host_view view;
+	int err;
+};
+
+static void um_queue(struct um_sync_run *run)
+{
+	struct stub_data *data = run->mm->context.stub;
+	unsigned long len = run->end - run->start;
+	int err;
+
+	if (len == 0 || run->err)
+		return;
+	for (;;) {
+		if (run->view.mapped)
+			err = host_stub_queue_map(data, run->start, len,
+						  run->view.phys,
+						  run->view.prot);
+		else
+			err = host_stub_queue_unmap(data, run->start, len);
+		if (err != -ENOSPC)
+			break;
+		err = host_aspace_run_ops(run->mm->context.host_pid, data);
+		if (err)
+			break;
+	}
+	run->err = err;
+}
+
+/* Add the page at @addr, seen as @v, to the run or start a new one. */
+static void um_run_add(struct um_sync_run *run, unsigned long addr,
+		       unsigned long end, struct um_host_view v)
+{
+	bool same = run->end == addr && v.mapped == run->view.mapped &&
+		    (!v.mapped || (v.prot == run->view.prot &&
+				   v.phys == run->view.phys +
+					     (addr - run->start)));
+
+	if (!same) {
+		um_queue(run);
+		run->start = addr;
+		run->view = v;
+	}
+	run->end = end;
+}
+
+int um_sync_user(struct mm_struct *mm)
+{
+	mm_context_t *ctx = &mm->context;
+	unsigned long addr = ctx->sync_start, end = ctx->sync_end;
+	struct um_sync_run run = { .mm = mm, .start = addr, .end = addr };
+
+	if (addr >= end)
+		return 0;
+	ctx->sync_start = TASK_SIZE;
+	ctx->sync_end = 0;
+
+	while (addr < end) {
+		pgd_t *pgd = mm->pgd + pgd_index(addr);
+		pud_t *pud = pud_offset(p4d_offset(pgd, addr), addr);
+		struct um_host_view none = { .mapped = false };
+		unsigned long next;
+		pmd_t *pmd;
+		pte_t *ptep;
+
+		if (pud_none(*pud)) {
+			next = min((addr + PGDIR_SIZE) & PGDIR_MASK, end);
+			um_run_add(&run, addr, next, none);
+			addr = next;
+			continue;
+		}
+		pmd = pmd_offset(pud, addr);
+		if (pmd_none(*pmd)) {
+			next = min((addr + PMD_SIZE) & PMD_MASK, end);
+			um_run_add(&run, addr, next, none);
+			addr = next;
+			continue;
+		}
+		ptep = pte_offset_kernel(pmd, addr);
+		if (pte_needsync(*ptep)) {
+			um_run_add(&run, addr, addr + PAGE_SIZE,
+				   um_pte_view(*ptep));
+			*ptep = __pte(pte_val(*ptep) & ~_PAGE_NEEDSYNC);
+		} else {
+			/* Already right on the host: ends any run. */
+			um_queue(&run);
+			run.start = run.end = addr + PAGE_SIZE;
+		}
+		addr += PAGE_SIZE;
+	}
+	um_queue(&run);
+	if (!run.err && ctx->stub->nr_ops)
+		run.err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+	return run.err;
+}

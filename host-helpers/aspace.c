@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address-space processes: created by forking the kernel's process, they
+ * map the stub, drop everything else, and stop under the kernel's trace.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <stddef.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <host/aspace.h>
+#include <host/stub.h>
+#include "internal.h"
+
+unsigned long host_fpstate_size;
+
+/*
+ * Keep the kernel and its address-space processes on one CPU: each guest
+ * system call is a wakeup of the other side, which costs several times
+ * more across CPUs.  Guests started together spread over the CPUs.
+ */
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t allowed, one;
+	int i, n = 0, pick;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return;
+	pick = getpid() % CPU_COUNT(&allowed);
+	for (i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, &allowed))
+			continue;
+		if (n++ == pick) {
+			CPU_ZERO(&one);
+			CPU_SET(i, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+			return;
+		}
+	}
+}
+
+int host_aspace_init(unsigned long code_phys)
+{
+	unsigned int a, b, c, d;
+
+	/* New processes are forks of this one: they find the stub here. */
+	if (mmap((void *)STUB_CODE, STUB_PAGE_SIZE, PROT_READ | PROT_EXEC,
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, host_physmem_fd,
+		 code_phys) != (void *)STUB_CODE)
+		return -EEXIST;
+	/* XSAVE area size for the features the host kernel enabled. */
+	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
+		return -ENOSYS;
+	host_fpstate_size = b;
+	pin_to_one_cpu();
+	return 0;
+}
+
+int host_aspace_create(unsigned long data_phys)
+{
+	int pid, status;
+
+	/* The child runs only stub code (stub.S), up to its first stop. */
+	pid = host_stub_clone(data_phys, host_physmem_fd);
+	if (pid < 0)
+		return pid;
+
+	/* It stops at the stub's first int3, with nothing else mapped. */
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
+		host_aspace_destroy(pid);
+		return -ECHILD;
+	}
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) < 0) {
+		int err = -errno;
+
+		host_aspace_destroy(pid);
+		return err;
+	}
+	return pid;
+}
+
+void host_aspace_destroy(int pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+/* Resume @pid at stub entry @entry and wait for its int3. */
+int host_stub_call(int pid, unsigned long entry)
+{
+	int status;
+
+	if (ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, rip),
+		   STUB_CODE + entry) < 0 ||
+	    ptrace(PTRACE_CONT, pid, NULL, 0) < 0)
+		return -errno;
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP)
+		return -ECHILD;
+	return 0;
+}
+
+int host_aspace_run_ops(int pid, struct stub_data *data)
+{
+	long done, nr = data->nr_ops;
+	int err = host_stub_call(pid, STUB_ENTRY_OPS);
+
+	data->nr_ops = 0;
+	if (err)
+		return err;
+	/* The guest could have changed the data page: believe no more than nr. */
+	done = data->done;
+	if (done >= nr)
+		return 0;
+	return data->result < 0 && data->result > -4096 ? data->result : -EIO;
+}
+
+static int queue(struct stub_data *data, long nr, long a0, long a1, long a2,
+		 long a3, long a4, long a5)
+{
+	struct stub_op *op;
+
+	if (data->nr_ops >= STUB_MAX_OPS)
+		return -ENOSPC;
+	op = &data->ops[data->nr_ops++];
+	op->nr = nr;
+	op->args[0] = a0;
+	op->args[1] = a1;
+	op->args[2] = a2;
+	op->args[3] = a3;
+	op->args[4] = a4;
+	op->args[5] = a5;
+	return 0;
+}
+
+int host_stub_queue_map(struct stub_data *data, unsigned long addr,
+			unsigned long len, unsigned long phys, int prot)
+{
+	int host_prot = (prot & HOST_PROT_READ ? PROT_READ : 0) |
+			(prot & HOST_PROT_WRITE ? PROT_WRITE : 0) |
+			(prot & HOST_PROT_EXEC ? PROT_EXEC : 0);
+
+	return queue(data, SYS_mmap, addr, len, host_prot,
+		     MAP_SHARED | MAP_FIXED, host_physmem_fd, phys);
+}
+
+int host_stub_queue_unmap(struct stub_data *data, unsigned long addr,
+			  unsigned long len)
+{
+	return queue(data, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
