@@ -47,6 +47,30 @@ static void pin_to_one_cpu(void)
 	}
 }
 
+/* glibc's restartable-sequences registration of this thread. */
+extern const long __rseq_offset;
+extern const unsigned int __rseq_size;
+#define RSEQ_FLAG_UNREGISTER	1
+#define RSEQ_SIGNATURE		0x53053053
+
+/*
+ * Address-space processes are forks of this process and inherit its rseq
+ * registration, whose memory they no longer map: the host kernel would
+ * kill them with SIGSEGV at their next return to user mode.  Nothing here
+ * needs rseq, so end it.
+ */
+static void drop_rseq(void)
+{
+	char *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+
+	if (!__rseq_size)
+		return;
+	if (syscall(SYS_rseq, area, 32, RSEQ_FLAG_UNREGISTER,
+		    RSEQ_SIGNATURE) < 0)
+		syscall(SYS_rseq, area, __rseq_size, RSEQ_FLAG_UNREGISTER,
+			RSEQ_SIGNATURE);
+}
+
 int host_aspace_init(unsigned long code_phys)
 {
 	unsigned int a, b, c, d;
@@ -60,6 +84,7 @@ int host_aspace_init(unsigned long code_phys)
 	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
 		return -ENOSYS;
 	host_fpstate_size = b;
+	drop_rseq();
 	pin_to_one_cpu();
 	return 0;
 }

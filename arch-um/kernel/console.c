@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel console writes to the host's standard output.  It is named
- * "tty" so that console=tty (which kunit.py passes) selects it.
+ * The console: kernel messages and the tty behind /dev/console both write
+ * to the host's standard output.  The console is named "tty" so that
+ * console=tty (which kunit.py passes) selects it.
+ *
+ * Keyboard input from the host terminal is not wired up yet: that needs
+ * the terminal in raw mode and a way to restore it however the program
+ * ends, which is the disk-and-console issue's work.
  */
 #include <linux/console.h>
 #include <linux/init.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
+#include <linux/tty_flip.h>
 #include <host/console.h>
 #include "um.h"
+
+static struct tty_driver *um_tty_driver;
+static struct tty_port um_tty_port;
 
 static void um_console_write(struct console *con, const char *s,
 			     unsigned int n)
@@ -14,9 +25,16 @@ static void um_console_write(struct console *con, const char *s,
 	host_console_write(s, n);
 }
 
+static struct tty_driver *um_console_device(struct console *con, int *index)
+{
+	*index = 0;
+	return um_tty_driver;
+}
+
 static struct console um_console = {
 	.name	= "tty",
 	.write	= um_console_write,
+	.device	= um_console_device,
 	.flags	= CON_PRINTBUFFER | CON_ANYTIME,
 	.index	= -1,
 };
@@ -25,3 +43,65 @@ void __init um_console_init(void)
 {
 	register_console(&um_console);
 }
+
+static int um_tty_open(struct tty_struct *tty, struct file *filp)
+{
+	return tty_port_open(&um_tty_port, tty, filp);
+}
+
+static void um_tty_close(struct tty_struct *tty, struct file *filp)
+{
+	tty_port_close(&um_tty_port, tty, filp);
+}
+
+static ssize_t um_tty_write(struct tty_struct *tty, const u8 *buf,
+			    size_t count)
+{
+	return host_console_write((const char *)buf, count) ? -EIO : count;
+}
+
+static unsigned int um_tty_write_room(struct tty_struct *tty)
+{
+	return PAGE_SIZE;
+}
+
+static const struct tty_operations um_tty_ops = {
+	.open		= um_tty_open,
+	.close		= um_tty_close,
+	.write		= um_tty_write,
+	.write_room	= um_tty_write_room,
+};
+
+static const struct tty_port_operations um_tty_port_ops = {
+};
+
+static int __init um_tty_init(void)
+{
+	struct tty_driver *driver;
+	int err;
+
+	driver = tty_alloc_driver(1, TTY_DRIVER_REAL_RAW);
+	if (IS_ERR(driver))
+		return PTR_ERR(driver);
+	driver->driver_name = "host-console";
+	driver->name = "ttyH";
+	driver->major = 0;	/* dynamic */
+	driver->type = TTY_DRIVER_TYPE_SYSTEM;
+	driver->subtype = SYSTEM_TYPE_CONSOLE;
+	driver->init_termios = tty_std_termios;
+	tty_set_operations(driver, &um_tty_ops);
+
+	tty_port_init(&um_tty_port);
+	um_tty_port.ops = &um_tty_port_ops;
+	tty_port_link_device(&um_tty_port, driver, 0);
+
+	err = tty_register_driver(driver);
+	if (err) {
+		tty_driver_kref_put(driver);
+		tty_port_destroy(&um_tty_port);
+		return err;
+	}
+	um_tty_driver = driver;
+	return 0;
+}
+device_initcall(um_tty_init);

@@ -44,10 +44,10 @@ void __init um_mem_setup(void)
 	zero = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
 	if (!zero)
 		panic("no memory for the zero page");
-	um_zero_page = virt_to_page(zero);
-
 	max_zone_pfn[ZONE_NORMAL] = max_pfn;
 	free_area_init(max_zone_pfn);
+	/* Only now is there a mem_map to find its struct page in. */
+	um_zero_page = virt_to_page(zero);
 
 	pr_info("guest memory: %lu MiB from physical %#lx, vmalloc from %#lx\n",
 		(end - start) >> 20, start, um_vmalloc_start);
@@ -56,6 +56,7 @@ void __init um_mem_setup(void)
 void __init mem_init(void)
 {
 	memblock_free_all();
+
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/panic.h>
+#include <linux/pm.h>
 #include <linux/reboot.h>
 #include <linux/signal.h>
 #include <host/boot.h>
@@ -52,6 +53,8 @@ static irqreturn_t um_ctrl_interrupt(int irq, void *dev)
 
 void __init um_power_init(void)
 {
+	/* The guest can always be powered off: say so to kernel_power_off(). */
+	pm_power_off = machine_power_off;
 	panic_blink = um_panic_exit;
 }
 

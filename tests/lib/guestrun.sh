@@ -46,6 +46,29 @@ guest_tests_image() {
 	chmod a+r "$out"
 }
 
+# guest_selftests_image OUT: build the kernel selftests of
+# tests/selftests/selftests.list (tests/selftests/build.sh, into
+# build/selftests) and an initramfs OUT whose /init runs them all
+# (run-selftests.sh, same output format as the guest tests) and powers
+# off.  /bin/bash and the shared libraries of the few dynamic tests come
+# along (exec's tests need them).  Build output goes to OUT.log.
+guest_selftests_image() {
+	local out=$1
+	local log=$out.log root=$GUESTRUN_TOP/build/selftests/root
+	: >"$log"
+	if ! "$GUESTRUN_TOP/tests/selftests/build.sh" >>"$log" 2>&1; then
+		echo "guest_selftests_image: building the selftests failed, see $log" >&2
+		return 1
+	fi
+	if ! "$GUESTRUN_TOP/tools/mkinitramfs" -o "$out" --with-libs \
+		--add "$root:/selftests" --add /bin/bash:/bin/bash \
+		--cmd "/selftests/run-selftests.sh /selftests" >>"$log" 2>&1; then
+		echo "guest_selftests_image: mkinitramfs failed, see $log" >&2
+		return 1
+	fi
+	chmod a+r "$out"
+}
+
 GUEST_PASSED=0
 GUEST_FAILED=0
 GUEST_SKIPPED=0
