@@ -123,21 +123,35 @@ void host_aspace_destroy(int pid)
 		;
 }
 
-/* Resume @pid at stub entry @entry and wait for its int3. */
-int host_stub_call(int pid, unsigned long entry)
+int host_wait_trap(int pid)
 {
 	int status;
 
+	for (;;) {
+		if (waitpid(pid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (!WIFSTOPPED(status))
+			return -ECHILD;
+		if (WSTOPSIG(status) == SIGTRAP)
+			return 0;
+		if (WSTOPSIG(status) != HOST_KICK_SIGNAL)
+			return -ECHILD;
+		if (ptrace(PTRACE_CONT, pid, NULL, 0) < 0)
+			return -errno;
+	}
+}
+
+/* Resume @pid at stub entry @entry and wait for its int3. */
+int host_stub_call(int pid, unsigned long entry)
+{
 	if (ptrace(PTRACE_POKEUSER, pid, offsetof(struct user_regs_struct, rip),
 		   STUB_CODE + entry) < 0 ||
 	    ptrace(PTRACE_CONT, pid, NULL, 0) < 0)
 		return -errno;
-	while (waitpid(pid, &status, __WALL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP)
-		return -ECHILD;
-	return 0;
+	return host_wait_trap(pid);
 }
 
 int host_aspace_run_ops(int pid, struct stub_data *data)

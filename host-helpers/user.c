@@ -16,9 +16,6 @@
 #include <host/user.h>
 #include "internal.h"
 
-/* What the kernel sends to get the CPU back from guest code. */
-#define KICK_SIGNAL	SIGVTALRM
-
 _Static_assert(sizeof(struct user_regs_struct) ==
 	       HOST_NR_GREGS * sizeof(unsigned long), "register layout");
 
@@ -37,15 +34,13 @@ static int wait_stop(int pid, int *status)
 static int fault_details(int pid, struct host_user_event *ev,
 			 struct stub_data *data)
 {
-	int status, err;
+	int err;
 
 	if (ptrace(PTRACE_CONT, pid, NULL, SIGSEGV) < 0)
 		return -errno;
-	err = wait_stop(pid, &status);
+	err = host_wait_trap(pid);
 	if (err)
 		return err;
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP)
-		return -ECHILD;
 	ev->kind = HOST_USER_FAULT;
 	ev->addr = data->fault_addr;
 	ev->err = data->fault_err;
@@ -81,7 +76,7 @@ int host_user_run(int pid, unsigned long *gregs, struct host_user_event *ev,
 		ev->kind = HOST_USER_SYSCALL;
 		return 0;
 	}
-	if (sig == KICK_SIGNAL) {
+	if (sig == HOST_KICK_SIGNAL) {
 		ev->kind = HOST_USER_KICKED;
 		return 0;
 	}
@@ -117,5 +112,5 @@ int host_user_get_fpstate(int pid, void *buf)
 
 void host_user_kick(int pid)
 {
-	kill(pid, KICK_SIGNAL);
+	kill(pid, HOST_KICK_SIGNAL);
 }

@@ -84,14 +84,14 @@ static void test_clocks(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	prev = ns(&a);
-	for (i = 0; i < 100000; i++) {
+	for (i = 0; i < 20000; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		cur = ns(&b);
 		mono &= cur >= prev;
 		prev = cur;
 	}
 	ok(mono && ns(&b) > ns(&a), "CLOCK_MONOTONIC never goes back and advances "
-	   "(%lld ns over 100000 reads)", ns(&b) - ns(&a));
+	   "(%lld ns over 20000 reads)", ns(&b) - ns(&a));
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	i = nanosleep(&req, NULL);
@@ -250,7 +250,7 @@ static void test_int80(void)
 
 int main(void)
 {
-	tap_init("t-misc", 60);
+	tap_init("t-misc", 120);
 	test_proc();
 	test_clocks();
 	test_uname();
