@@ -21,6 +21,7 @@
 #include "internal.h"
 
 unsigned long host_fpstate_size;
+unsigned long long host_xfeatures;
 
 /*
  * Keep the kernel and its address-space processes on one CPU: each guest
@@ -84,6 +85,8 @@ int host_aspace_init(unsigned long code_phys)
 	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
 		return -ENOSYS;
 	host_fpstate_size = b;
+	__asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
+	host_xfeatures = ((unsigned long long)d << 32) | a;
 	drop_rseq();
 	pin_to_one_cpu();
 	return 0;

@@ -111,7 +111,9 @@ static struct um_host_view um_pte_view(pte_t pte)
 	v.mapped = true;
 	v.phys = pte_pfn(pte) << PAGE_SHIFT;
 	if ((val & _PAGE_ACCESSED) && (val & _PAGE_USER))
-		v.prot = HOST_PROT_READ | HOST_PROT_EXEC;
+		v.prot = HOST_PROT_READ;
+	if ((val & _PAGE_ACCESSED) && (val & _PAGE_EXEC))
+		v.prot |= HOST_PROT_READ | HOST_PROT_EXEC;
 	if ((val & _PAGE_ACCESSED) && (val & _PAGE_DIRTY) && (val & _PAGE_RW))
 		v.prot |= HOST_PROT_WRITE;
 	if (!v.prot)

@@ -23,6 +23,9 @@ struct um_rt_sigframe {
 	/* the FPU state follows, above, 64-byte aligned */
 };
 
+/* Where the software-reserved bytes sit in the legacy FXSAVE area. */
+#define UM_FXSAVE_SW_OFFSET	464
+
 #define UM_X86_EFLAGS_TF	0x100
 #define UM_X86_EFLAGS_DF	0x400
 #define UM_X86_EFLAGS_RF	0x10000
@@ -71,6 +74,13 @@ static int um_setup_frame(struct ksignal *ksig, sigset_t *set,
 	struct um_rt_sigframe __user *frame =
 		(void __user *)um_frame_base(ksig, regs, &fp_at);
 	u32 magic2 = FP_XSTATE_MAGIC2;
+	/* Tells the C library that an xsave area follows the legacy one. */
+	struct _fpx_sw_bytes sw = {
+		.magic1 = FP_XSTATE_MAGIC1,
+		.extended_size = host_fpstate_size + sizeof(magic2),
+		.xfeatures = host_xfeatures,
+		.xstate_size = host_fpstate_size,
+	};
 
 	if (!(ksig->ka.sa.sa_flags & SA_RESTORER))
 		return -EFAULT;
@@ -80,7 +90,9 @@ static int um_setup_frame(struct ksignal *ksig, sigset_t *set,
 	if (copy_to_user((void __user *)fp_at, current->thread.fpstate,
 			 host_fpstate_size) ||
 	    copy_to_user((void __user *)(fp_at + host_fpstate_size), &magic2,
-			 sizeof(magic2)))
+			 sizeof(magic2)) ||
+	    copy_to_user((void __user *)(fp_at + UM_FXSAVE_SW_OFFSET), &sw,
+			 sizeof(sw)))
 		return -EFAULT;
 
 	if (put_user((unsigned long)ksig->ka.sa.sa_restorer, &frame->pretcode) ||

@@ -127,8 +127,9 @@ static void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where)
 
 /* Does the pte already allow this access?  Then only the host lags. */
 static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
-			  bool write)
+			  unsigned long err)
 {
+	bool write = err & UM_PF_WRITE;
 	pte_t *ptep = um_pte_lookup(mm->pgd, addr);
 	pte_t pte;
 
@@ -136,7 +137,8 @@ static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 		return false;
 	pte = ptep_get(ptep);
 	if (!(pte_val(pte) & _PAGE_PRESENT) || !pte_read(pte) ||
-	    (write && !pte_write(pte)))
+	    (write && !pte_write(pte)) ||
+	    ((err & UM_PF_INSTR) && !pte_exec(pte)))
 		return false;
 	pte = pte_mkyoung(pte);
 	if (write)
@@ -158,7 +160,7 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 
 	if (addr >= TASK_SIZE)
 		goto bad;
-	if (um_pte_allows(mm, addr, write))
+	if (um_pte_allows(mm, addr, err))
 		return;
 	if (write)
 		flags |= FAULT_FLAG_WRITE;
@@ -207,9 +209,6 @@ static void um_user_trap(struct pt_regs *regs, struct host_user_event *ev)
 {
 	switch (ev->signal) {
 	case SIGTRAP:
-		force_sig_fault(SIGTRAP, ev->code > 0 ? ev->code : TRAP_BRKPT,
-				(void __user *)regs->ip);
-		break;
 	case SIGFPE:
 	case SIGILL:
 	case SIGBUS:

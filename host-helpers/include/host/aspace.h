@@ -64,5 +64,7 @@ int host_stub_queue_unmap(struct stub_data *data, unsigned long addr,
 
 /* Bytes of the host's FPU state (xsave area) for one guest thread. */
 extern unsigned long host_fpstate_size;
+/* The state components the host enabled (XCR0). */
+extern unsigned long long host_xfeatures;
 
 #endif /* _HOST_ASPACE_H */
