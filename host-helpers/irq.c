@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <host/boot.h>
 #include <host/irq.h>
 
@@ -55,11 +56,44 @@ static void on_io(int sig)
 	raise_irq(HOST_IRQ_IO);
 }
 
+/* Seconds a requested power-off may take before the program just ends. */
+#define POWEROFF_GRACE	30
+
+static void on_poweroff_overdue(int sig)
+{
+	host_exit(128 + ctrl_seen);
+}
+
+/*
+ * A guest that does not manage to power off (hung, or ignoring the
+ * request) must still end: a second timer, on its own signal.
+ */
+static void arm_poweroff_deadline(void)
+{
+	struct sigevent sev;
+	struct itimerspec its;
+	struct sigaction sa;
+	timer_t deadline;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_poweroff_overdue;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGXCPU, &sa, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGXCPU;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = POWEROFF_GRACE;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &deadline) == 0)
+		timer_settime(deadline, 0, &its, NULL);
+}
+
 static void on_ctrl(int sig)
 {
 	if (ctrl_seen)
 		host_exit(128 + sig);
-	ctrl_seen = 1;
+	ctrl_seen = sig;
+	arm_poweroff_deadline();
 	ctrl_signal = sig;
 	raise_irq(HOST_IRQ_CTRL);
 }

@@ -53,8 +53,8 @@ static const char usage[] =
 "  --version        the kernel release\n"
 "\n"
 "Exit status: 0 on power-off or halt, 1 on a kernel panic, 2 on a bad\n"
-"parameter.  SIGTERM, SIGINT or SIGHUP power the guest off; a second one\n"
-"ends it at once.\n";
+"parameter.  SIGTERM, SIGINT or SIGHUP power the guest off; a second one,\n"
+"or 30 seconds without power-off, ends it at once (status 128 + signal).\n";
 
 static int fail(const char *fmt, const char *arg)
 {

@@ -24,6 +24,15 @@ static long page;
 
 /* The lowest address above user space on x86-64 (47-bit). */
 #define USER_TOP	0x800000000000UL
+/*
+ * The port's stub (host-helpers/include/host/stub.h): its code page and
+ * data pages are the one thing an address space holds besides the guest's
+ * own mappings.  Readable, and the data writable, by design; the kernel
+ * trusts nothing it reads back from them.
+ */
+#define PORT_STUB_LO	0x7fc0000000UL
+#define PORT_STUB_HI	(PORT_STUB_LO + 9 * 0x1000UL)
+
 /* Where upstream UML kept its stub pages: a port's helpers may be there. */
 #define STUB_AREA	0x7fbfff000000UL
 
@@ -137,7 +146,8 @@ static unsigned long stack_lo, stack_hi;
 static void probe(struct scan *s, unsigned long addr)
 {
 	addr &= ~(page - 1);
-	if (owned(addr) || (addr >= stack_lo && addr < stack_hi)) {
+	if (owned(addr) || (addr >= stack_lo && addr < stack_hi) ||
+	    (addr >= PORT_STUB_LO && addr < PORT_STUB_HI)) {
 		s->skipped++;
 		return;
 	}
