@@ -87,13 +87,16 @@ host_stub_code:
 	movq	%r12, STUB_DONE(%rbx)
 	cmpq	STUB_NR_OPS(%rbx), %r12
 	jae	.Lops_done
-	movq	0(%r13), %rax
-	movq	8(%r13), %rdi
-	movq	16(%r13), %rsi
-	movq	24(%r13), %rdx
-	movq	32(%r13), %r10
-	movq	40(%r13), %r8
-	movq	48(%r13), %r9
+	/* Pop the op's number and arguments off it, as if it were a stack. */
+	movq	%r13, %rsp
+	popq	%rax
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%r10
+	popq	%r8
+	popq	%r9
+	movabsq	$STUB_STACK_TOP, %rsp
 	syscall
 	movq	%rax, STUB_RESULT(%rbx)
 	/* -4095 .. -1 are errors; mmap's addresses are above. */

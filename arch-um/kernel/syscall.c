@@ -65,13 +65,14 @@ out:
 		ptrace_report_syscall_exit(regs, 0);
 }
 
+/* x86-64 mmap() takes a byte offset, the generic code a page number. */
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 		unsigned long, prot, unsigned long, flags,
-		unsigned long, fd, unsigned long, off)
+		unsigned long, fd, unsigned long, byte_offset)
 {
-	if (off & ~PAGE_MASK)
-		return -EINVAL;
-	return ksys_mmap_pgoff(addr, len, prot, flags, fd, off >> PAGE_SHIFT);
+	return offset_in_page(byte_offset) ? -EINVAL :
+	       ksys_mmap_pgoff(addr, len, prot, flags, fd,
+			       byte_offset >> PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
