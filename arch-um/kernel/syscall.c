@@ -22,10 +22,14 @@ asmlinkage long sys_mmap(unsigned long addr, unsigned long len,
 			 unsigned long fd, unsigned long off);
 asmlinkage long sys_arch_prctl(int option, unsigned long arg2);
 asmlinkage long sys_rt_sigreturn(void);
-asmlinkage long sys_iopl(unsigned int level);
-asmlinkage long sys_ioperm(unsigned long from, unsigned long num, int on);
-asmlinkage long sys_modify_ldt(int func, void __user *ptr,
-			       unsigned long bytecount);
+
+/*
+ * No host I/O ports and no local descriptor tables for guests: these are
+ * the entries of system calls this architecture does not have.
+ */
+#define sys_iopl	sys_ni_syscall
+#define sys_ioperm	sys_ni_syscall
+#define sys_modify_ldt	sys_ni_syscall
 
 /* Every entry is called with the six argument registers. */
 #define __SYSCALL(nr, sym)	[nr] = (um_syscall_fn)(void *)sym,
@@ -97,22 +101,4 @@ SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* Guests get no access to host I/O ports. */
-SYSCALL_DEFINE1(iopl, unsigned int, level)
-{
-	return -ENOSYS;
-}
-
-SYSCALL_DEFINE3(ioperm, unsigned long, from, unsigned long, num, int, on)
-{
-	return -ENOSYS;
-}
-
-/* Nor local descriptor tables: 16-bit and segmented code is not run. */
-SYSCALL_DEFINE3(modify_ldt, int, func, void __user *, ptr,
-		unsigned long, bytecount)
-{
-	return -ENOSYS;
 }

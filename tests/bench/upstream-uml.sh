@@ -18,7 +18,8 @@ SRC=$OUT/src
 BIN=$OUT/linux
 JOBS=${JOBS:-2}
 
-if [ -f "$BIN" ] && [ "$BIN" -nt "$TARBALL" ]; then
+if [ -f "$BIN" ] && [ "$BIN" -nt "$TARBALL" ] &&
+	grep -q '^CONFIG_BLK_DEV_INITRD=y' "$SRC/.config" 2>/dev/null; then
 	echo "upstream-uml: $BIN is up to date"
 	exit 0
 fi
@@ -60,6 +61,11 @@ if [ ! -f .config ]; then
 		--disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
 		--enable DEBUG_INFO_NONE \
 		--disable MODULES
+	"${KMAKE[@]}" olddefconfig
+fi
+# The user-space benchmark boots the same initramfs in both kernels.
+if ! grep -q '^CONFIG_BLK_DEV_INITRD=y' .config; then
+	scripts/config --enable BLK_DEV_INITRD --enable RD_GZIP
 	"${KMAKE[@]}" olddefconfig
 fi
 

@@ -19,8 +19,10 @@ struct host_user_event {
 	unsigned long addr;	/* fault address, or si_addr */
 	unsigned long err;	/* page-fault error code */
 	unsigned long trapno;	/* x86 trap number */
-	unsigned long fpstate;	/* HOST_USER_FAULT: where the stub saved the
-				 * FPU state, an address in its data pages */
+	/* HOST_USER_FAULT: the FPU state the stub's handler saved, an
+	 * address in its data pages.
+	 */
+	unsigned long fpstate;
 };
 
 /* Number of general registers: the layout of struct user_regs_struct. */
