@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <host/boot.h>
+#include "internal.h"
 
 static char **saved_argv;
 
@@ -17,11 +18,13 @@ void host_save_args(int argc, char **argv)
 
 void host_exit(int status)
 {
+	host_terminal_restore();
 	_exit(status);
 }
 
 void host_restart(void)
 {
+	host_terminal_restore();
 	execv("/proc/self/exe", saved_argv);
 	/* Cannot start again: end as a halt would. */
 	_exit(0);

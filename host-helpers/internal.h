@@ -24,4 +24,14 @@ int host_stub_call(int pid, unsigned long entry);
 /* Fork a process that runs the stub's start (stub.S).  Pid or -errno. */
 int host_stub_clone(unsigned long data_phys, int memfd);
 
+/*
+ * Host threads (irq_thread.c).  A thread blocks every signal and may only
+ * raise interrupts, through host_irq_from_thread().
+ */
+int host_start_thread(void *(*fn)(void *), void *arg);
+void host_irq_from_thread(int irq);
+
+/* Put the terminal back as it was before the guest (terminal.c). */
+void host_terminal_restore(void);
+
 #endif /* _HOST_INTERNAL_H */

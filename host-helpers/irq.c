@@ -51,8 +51,20 @@ static void on_timer(int sig)
 	raise_irq(HOST_IRQ_TIMER);
 }
 
-static void on_io(int sig)
+/*
+ * SIGIO comes from a descriptor with O_ASYNC, or from an eventfd's
+ * watcher thread (irq_thread.c), which has already recorded its source.
+ */
+static void on_io(int sig, siginfo_t *info, void *ctx)
 {
+	int saved_errno = errno;
+
+	if (info->si_code == SI_TKILL) {
+		if (host_irqs_on && host_irqs_pending)
+			host_irqs_replay();
+		errno = saved_errno;
+		return;
+	}
 	raise_irq(HOST_IRQ_IO);
 }
 
@@ -106,14 +118,20 @@ int host_ctrl_request(void)
 	return sig;
 }
 
-static int install(int sig, void (*handler)(int))
+static int install(int sig, void (*handler)(int),
+		   void (*info_handler)(int, siginfo_t *, void *))
 {
 	struct sigaction sa;
 	unsigned int i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
 	sa.sa_flags = SA_RESTART;
+	if (info_handler) {
+		sa.sa_sigaction = info_handler;
+		sa.sa_flags |= SA_SIGINFO;
+	} else {
+		sa.sa_handler = handler;
+	}
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(irq_signals) / sizeof(irq_signals[0]); i++)
 		sigaddset(&sa.sa_mask, irq_signals[i]);
@@ -130,15 +148,15 @@ int host_irqs_init(void)
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, NULL);
 
-	err = install(SIGALRM, on_timer);
+	err = install(SIGALRM, on_timer, NULL);
 	if (!err)
-		err = install(SIGIO, on_io);
+		err = install(SIGIO, NULL, on_io);
 	if (!err)
-		err = install(SIGTERM, on_ctrl);
+		err = install(SIGTERM, on_ctrl, NULL);
 	if (!err)
-		err = install(SIGINT, on_ctrl);
+		err = install(SIGINT, on_ctrl, NULL);
 	if (!err)
-		err = install(SIGHUP, on_ctrl);
+		err = install(SIGHUP, on_ctrl, NULL);
 	return err;
 }
 

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <host/layout.h>
 #include <host/mem.h>
 #include <host/params.h>
+#include <host/ubd.h>
 
 #define CMDLINE_MAX		4096
 #define DEFAULT_MEM		(256ULL << 20)
@@ -37,6 +39,12 @@ static const char usage[] =
 "  initrd=FILE      an initramfs (cpio, may be compressed) to unpack as /\n"
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
 "                   at least 32M, at most what the host's RAM and swap hold)\n"
+"  ubdN=FILE        disk N (0 to 15, /dev/ubda on) backed by an image file\n"
+"                   or block device, locked against other guests\n"
+"  ubdNr=FILE       the same, read-only (shared with other guests)\n"
+"  ubdN=COW,BACKING copy-on-write: writes go to the overlay COW (made if\n"
+"                   missing), BACKING is only read and may be shared\n"
+"  Without root=, ubd0 is the root file system (root=/dev/ubda, read-write)\n"
 "\n"
 "Parameters every kernel knows, passed on as they are:\n"
 "  root=DEVICE      root file system device\n"
@@ -98,6 +106,38 @@ static int check_mem(const char *value, unsigned long long *mem)
 	return 0;
 }
 
+/* Add @arg to the guest command line; -1 if it does not fit. */
+static int append(char *cmdline, size_t *used, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (*used + len + 2 > CMDLINE_MAX)
+		return -1;
+	if (*used)
+		cmdline[(*used)++] = ' ';
+	memcpy(cmdline + *used, arg, len + 1);
+	*used += len;
+	return 0;
+}
+
+/*
+ * `./linux ubd0=root.img` needs nothing more: without root=, the first
+ * disk is the root file system, read-write unless the disk is read-only
+ * or ro was asked for.
+ */
+static int default_root(char *cmdline, size_t *used, bool have_root,
+			bool have_mode)
+{
+	struct host_ubd_info disk;
+
+	if (have_root || host_ubd_info(0, &disk))
+		return 0;
+	if (append(cmdline, used, "root=/dev/ubda") ||
+	    (!have_mode && append(cmdline, used, disk.read_only ? "ro" : "rw")))
+		return fail("%s: the command line is too long", "root=/dev/ubda");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char cmdline[CMDLINE_MAX];
@@ -105,55 +145,70 @@ int main(int argc, char **argv)
 	struct host_boot_info info = { .initrd = NULL };
 	struct host_physmem pm;
 	size_t used = 0;
+	bool have_root = false, have_mode = false;
 	int i, err;
 
 	host_save_args(argc, argv);
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		size_t len = strlen(arg);
 
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			printf(usage, argv[0], host_version);
-			return 0;
+			err = 0;
+			goto out;
 		}
 		if (!strcmp(arg, "--version")) {
 			printf("linux %s (host-process port, x86-64)\n",
 			       host_version);
-			return 0;
+			err = 0;
+			goto out;
 		}
-		if (arg[0] == '-')
-			return fail("%s: unknown option (see --help)", arg);
+		if (arg[0] == '-') {
+			err = fail("%s: unknown option (see --help)", arg);
+			goto out;
+		}
 		if (!strncmp(arg, "initrd=", 7)) {
 			err = check_initrd(arg + 7, &info);
 			if (err)
-				return err;
+				goto out;
 		}
 		if (!strncmp(arg, "mem=", 4)) {
 			err = check_mem(arg + 4, &mem);
 			if (err)
-				return err;
+				goto out;
 		}
-		if (used + len + 2 > sizeof(cmdline))
-			return fail("%s: the command line is too long", arg);
-		if (used)
-			cmdline[used++] = ' ';
-		memcpy(cmdline + used, arg, len + 1);
-		used += len;
+		if (host_ubd_is_param(arg) && host_ubd_param(arg)) {
+			err = EXIT_USAGE;
+			goto out;
+		}
+		if (!strncmp(arg, "root=", 5))
+			have_root = true;
+		if (!strcmp(arg, "ro") || !strcmp(arg, "rw"))
+			have_mode = true;
+		if (append(cmdline, &used, arg)) {
+			err = fail("%s: the command line is too long", arg);
+			goto out;
+		}
 	}
+	err = default_root(cmdline, &used, have_root, have_mode);
+	if (err)
+		goto out;
 
 	err = host_physmem_setup(HOST_KERNEL_BASE, mem, &pm);
 	if (err) {
 		fprintf(stderr, "linux: cannot set up %llu MiB of guest memory: %s\n",
 			mem >> 20, strerror(-err));
-		return 1;
+		err = 1;
+		goto out;
 	}
 
 	err = host_faults_init();
 	if (err) {
 		fprintf(stderr, "linux: cannot install fault handlers: %s\n",
 			strerror(-err));
-		return 1;
+		err = 1;
+		goto out;
 	}
 
 	info.cmdline = cmdline;
@@ -162,4 +217,9 @@ int main(int argc, char **argv)
 	info.phys_end = pm.file_size;
 	um_boot(&info);
 	return 1;
+
+out:
+	/* Not booting: close the disks, remove an overlay made just now. */
+	host_ubd_abort();
+	return err;
 }

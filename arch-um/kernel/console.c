@@ -4,16 +4,18 @@
  * to the host's standard output.  The console is named "tty" so that
  * console=tty (which kunit.py passes) selects it.
  *
- * Keyboard input from the host terminal is not wired up yet: that needs
- * the terminal in raw mode and a way to restore it however the program
- * ends, which is the disk-and-console issue's work.
+ * Input: the host side puts a terminal in raw mode and raises the console
+ * interrupt when there is something to read; the interrupt pushes it into
+ * the tty, whose line discipline does the editing, echo and signal keys.
  */
 #include <linux/console.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
 #include <host/console.h>
+#include <host/irq.h>
 #include "um.h"
 
 static struct tty_driver *um_tty_driver;
@@ -46,6 +48,10 @@ void __init um_console_init(void)
 
 static int um_tty_open(struct tty_struct *tty, struct file *filp)
 {
+	struct winsize ws = { 0 };
+
+	if (host_console_size(&ws.ws_row, &ws.ws_col) == 0)
+		tty_do_resize(tty, &ws);
 	return tty_port_open(&um_tty_port, tty, filp);
 }
 
@@ -75,6 +81,22 @@ static const struct tty_operations um_tty_ops = {
 static const struct tty_port_operations um_tty_port_ops = {
 };
 
+static irqreturn_t um_console_interrupt(int irq, void *dev_id)
+{
+	char buf[256];
+	int n;
+
+	while ((n = host_console_read(buf, sizeof(buf))) > 0) {
+		tty_insert_flip_string(&um_tty_port, buf, n);
+		if (n < sizeof(buf))
+			break;
+	}
+	tty_flip_buffer_push(&um_tty_port);
+	if (n >= 0)
+		host_console_input_done();
+	return IRQ_HANDLED;
+}
+
 static int __init um_tty_init(void)
 {
 	struct tty_driver *driver;
@@ -102,6 +124,13 @@ static int __init um_tty_init(void)
 		return err;
 	}
 	um_tty_driver = driver;
+
+	err = request_irq(HOST_IRQ_CONSOLE, um_console_interrupt, 0,
+			  "console", NULL);
+	if (!err)
+		err = host_console_start_input();
+	if (err)
+		pr_warn("console: no input from the host: %d\n", err);
 	return 0;
 }
 device_initcall(um_tty_init);

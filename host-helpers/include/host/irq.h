@@ -16,6 +16,7 @@ enum host_irq {
 	HOST_IRQ_CTRL = 1,	/* a host request: SIGTERM, SIGINT, SIGHUP */
 	HOST_IRQ_CONSOLE = 2,	/* console input is readable */
 	HOST_IRQ_IO = 3,	/* another descriptor became ready */
+	HOST_IRQ_DISK = 4,	/* block requests completed (ubd) */
 	HOST_NR_IRQS = 16
 };
 
@@ -54,6 +55,14 @@ void host_idle_wait(void);
  * SIGHUP), and clears it; 0 when there is none.
  */
 int host_ctrl_request(void);
+
+/**
+ * host_irq_eventfd() - an eventfd whose every write raises @irq.
+ *
+ * A host thread waits on it (eventfds cannot send SIGIO themselves).
+ * Returns the descriptor, or a negative errno.
+ */
+int host_irq_eventfd(enum host_irq irq);
 
 /* Provided by the kernel: handle the sources in @pending (a bit mask). */
 void um_irq_entry(unsigned long pending);

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host I/O engine of the block driver: guest requests become libaio
+ * operations on the image files, many in flight at once; their
+ * completions are counted on an eventfd whose watcher raises HOST_IRQ_DISK,
+ * and host_ubd_reap() then finishes them.
+ *
+ * A request needs one AIO operation ("slot"), except a read of an overlay,
+ * which needs one per run of blocks that lie together in the overlay or
+ * in the backing file.  Slots and request records come from fixed pools:
+ * this code runs with the kernel's interrupts off or from its interrupt,
+ * where host malloc() is not safe.
+ *
+ * O_DIRECT wants offsets, lengths and memory aligned; a request that is
+ * not, or that the file system still refuses with EINVAL, goes through the
+ * buffered descriptor instead.  Both see the same file: the host kernel
+ * keeps direct and buffered I/O of one file coherent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libaio.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/uio.h>
+#include <host/irq.h>
+#include "ubd_user.h"
+
+/* AIO operations in flight at most, and requests. */
+#define NR_SLOTS	1024
+#define NR_REQS		1024
+/* Memory pieces of one operation; the kernel side sends no more. */
+#define SLOT_IOVS	130
+
+struct ubd_req {
+	void *cookie;
+	int pending;		/* slots not yet completed */
+	int err;
+	int disk;
+	int op;
+	int flags;
+	unsigned long long offset, len;
+	int next_free;
+};
+
+struct ubd_slot {
+	struct iocb cb;
+	struct iovec iov[SLOT_IOVS];
+	int niov;
+	int req;
+	size_t expect;		/* bytes the operation must move */
+	int buffered_fd;	/* where to retry if O_DIRECT says EINVAL */
+	int next_free;
+};
+
+static io_context_t aio;
+static int completion_fd = -1;
+static struct ubd_slot slots[NR_SLOTS];
+static struct ubd_req reqs[NR_REQS];
+static int free_slot = -1, free_req = -1;
+static int nr_free_slots;
+
+/* Requests finished at submission (discard, errors): reported by reap. */
+static int done_list[NR_REQS];
+static int nr_done;
+
+int host_ubd_start(void)
+{
+	int i, err;
+
+	for (i = 0; i < NR_SLOTS; i++) {
+		slots[i].next_free = free_slot;
+		free_slot = i;
+	}
+	nr_free_slots = NR_SLOTS;
+	for (i = 0; i < NR_REQS; i++) {
+		reqs[i].next_free = free_req;
+		free_req = i;
+	}
+	err = io_setup(NR_SLOTS, &aio);
+	if (err)
+		return err;
+	completion_fd = host_irq_eventfd(HOST_IRQ_DISK);
+	return completion_fd < 0 ? completion_fd : 0;
+}
+
+static struct ubd_slot *get_slot(int req)
+{
+	struct ubd_slot *s = &slots[free_slot];
+
+	free_slot = s->next_free;
+	nr_free_slots--;
+	s->req = req;
+	s->niov = 0;
+	s->expect = 0;
+	s->buffered_fd = -1;
+	reqs[req].pending++;
+	return s;
+}
+
+static void put_slot(struct ubd_slot *s)
+{
+	s->next_free = free_slot;
+	free_slot = s - slots;
+	nr_free_slots++;
+}
+
+/*
+ * Cut the request's memory at byte @skip, for @len bytes, into the
+ * slot's vector.  Returns whether all of it is aligned for O_DIRECT.
+ */
+static bool take_memory(struct ubd_slot *s, const struct host_ubd_seg *segs,
+			int nsegs, unsigned long long skip,
+			unsigned long long len)
+{
+	bool aligned = true;
+	int i;
+
+	for (i = 0; i < nsegs && len; i++) {
+		unsigned long long n = segs[i].len;
+		char *addr = segs[i].addr;
+
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		addr += skip;
+		n -= skip;
+		skip = 0;
+		if (n > len)
+			n = len;
+		if ((unsigned long)addr % UBD_DIRECT_ALIGN ||
+		    n % UBD_DIRECT_ALIGN)
+			aligned = false;
+		s->iov[s->niov].iov_base = addr;
+		s->iov[s->niov].iov_len = n;
+		s->niov++;
+		s->expect += n;
+		len -= n;
+	}
+	return aligned;
+}
+
+/* Fill slot @s for a read or write of the file at @fd / @dfd. */
+static void prep_rw(struct ubd_slot *s, bool write, int fd, int dfd,
+		    unsigned long long pos, bool aligned, int flags)
+{
+	int use = fd;
+
+	if (aligned && pos % UBD_DIRECT_ALIGN == 0 && dfd != fd) {
+		use = dfd;
+		s->buffered_fd = fd;
+	}
+	if (write)
+		io_prep_pwritev(&s->cb, use, s->iov, s->niov, pos);
+	else
+		io_prep_preadv(&s->cb, use, s->iov, s->niov, pos);
+	if (write && (flags & HOST_UBD_FUA))
+		s->cb.aio_rw_flags = RWF_DSYNC;
+	io_set_eventfd(&s->cb, completion_fd);
+	s->cb.data = s;
+}
+
+/* How many runs of equal overlay bits [first, first + count) holds. */
+static int count_runs(const struct ubd_cow *c, uint64_t first, uint64_t count)
+{
+	int runs = 1;
+	uint64_t b;
+
+	for (b = first + 1; b < first + count; b++)
+		if (ubd_cow_test(c, b) != ubd_cow_test(c, b - 1))
+			runs++;
+	return runs;
+}
+
+/* Split an overlay read into one slot per run; returns slots used. */
+static int prep_cow_read(struct ubd_disk *d, int req, struct iocb **cbs,
+			 const struct host_ubd_seg *segs, int nsegs,
+			 unsigned long long offset, unsigned long long len)
+{
+	uint64_t bs = d->cow.block_size;
+	uint64_t first = offset / bs, end = (offset + len) / bs, b = first;
+	int n = 0;
+
+	while (b < end) {
+		int in_overlay = ubd_cow_test(&d->cow, b);
+		uint64_t run_end = b + 1;
+		struct ubd_slot *s = get_slot(req);
+		unsigned long long pos = b * bs;
+		bool aligned;
+
+		while (run_end < end &&
+		       ubd_cow_test(&d->cow, run_end) == in_overlay)
+			run_end++;
+		aligned = take_memory(s, segs, nsegs, pos - offset,
+				      (run_end - b) * bs);
+		if (in_overlay)
+			prep_rw(s, false, d->fd, d->dfd,
+				d->cow.data_offset + pos, aligned, 0);
+		else
+			prep_rw(s, false, d->bfd, d->bdfd, pos, aligned, 0);
+		cbs[n++] = &s->cb;
+		b = run_end;
+	}
+	return n;
+}
+
+/* Discard and write-zeroes: punch the range out, at once. */
+static int punch(struct ubd_disk *d, int op, unsigned long long offset,
+		 unsigned long long len)
+{
+	unsigned long long pos = offset;
+	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+
+	if (d->is_cow)
+		pos += d->cow.data_offset;
+	if (fallocate(d->fd, mode, pos, len) < 0 &&
+	    fallocate(d->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+		      pos, len) < 0) {
+		/* A discard may be ignored; zeroes must be written. */
+		if (op == HOST_UBD_DISCARD && !d->is_cow)
+			return 0;
+		return -errno;
+	}
+	if (d->is_cow)
+		return ubd_cow_mark(&d->cow, offset / d->cow.block_size,
+				    len / d->cow.block_size);
+	return 0;
+}
+
+static void finish_now(int req, int err)
+{
+	uint64_t one = 1;
+
+	reqs[req].err = err;
+	done_list[nr_done++] = req;
+	if (write(completion_fd, &one, sizeof(one)) < 0)
+		reqs[req].err = reqs[req].err ?: -errno;
+}
+
+int host_ubd_submit(int n, void *cookie, int op, int flags,
+		    unsigned long long offset, unsigned long long len,
+		    const struct host_ubd_seg *segs, int nsegs)
+{
+	struct ubd_disk *d = &ubd_disks[n];
+	struct iocb *cbs[SLOT_IOVS];
+	struct ubd_req *r;
+	struct ubd_slot *s;
+	int need = 1, nr = 0, req, ret, i;
+	bool aligned;
+
+	if (nsegs > SLOT_IOVS - 2)
+		return -EINVAL;
+	if (op != HOST_UBD_READ && op != HOST_UBD_FLUSH && d->read_only)
+		return -EROFS;
+	if (d->is_cow && op == HOST_UBD_READ) {
+		need = count_runs(&d->cow, offset / d->cow.block_size,
+				  len / d->cow.block_size);
+		if (need > SLOT_IOVS)
+			return -EINVAL;
+	}
+	if (free_req < 0 || nr_free_slots < need)
+		return -EAGAIN;
+
+	req = free_req;
+	r = &reqs[req];
+	free_req = r->next_free;
+	r->cookie = cookie;
+	r->pending = 0;
+	r->err = 0;
+	r->disk = n;
+	r->op = op;
+	r->flags = flags;
+	r->offset = offset;
+	r->len = len;
+
+	switch (op) {
+	case HOST_UBD_READ:
+		if (d->is_cow) {
+			nr = prep_cow_read(d, req, cbs, segs, nsegs, offset,
+					   len);
+			break;
+		}
+		__attribute__((fallthrough));
+	case HOST_UBD_WRITE:
+		s = get_slot(req);
+		aligned = take_memory(s, segs, nsegs, 0, len);
+		prep_rw(s, op == HOST_UBD_WRITE, d->fd, d->dfd,
+			offset + (d->is_cow ? d->cow.data_offset : 0),
+			aligned, flags);
+		cbs[nr++] = &s->cb;
+		break;
+	case HOST_UBD_FLUSH:
+		s = get_slot(req);
+		io_prep_fdsync(&s->cb, d->fd);
+		io_set_eventfd(&s->cb, completion_fd);
+		s->cb.data = s;
+		cbs[nr++] = &s->cb;
+		break;
+	case HOST_UBD_DISCARD:
+	case HOST_UBD_WRITE_ZEROES:
+		finish_now(req, punch(d, op, offset, len));
+		return 0;
+	default:
+		finish_now(req, -EOPNOTSUPP);
+		return 0;
+	}
+
+	ret = io_submit(aio, nr, cbs);
+	if (ret == nr)
+		return 0;
+	/* Some or none went: fail the rest, keep the request's accounting. */
+	for (i = ret < 0 ? 0 : ret; i < nr; i++) {
+		put_slot(cbs[i]->data);
+		r->pending--;
+		r->err = ret < 0 ? ret : -EIO;
+	}
+	if (!r->pending)
+		finish_now(req, r->err);
+	return 0;
+}
+
+/* A request whose operations are all done: the overlay's bitmap last. */
+static int complete_req(struct ubd_req *r)
+{
+	struct ubd_disk *d = &ubd_disks[r->disk];
+	uint64_t bs, first, count;
+	int err = r->err;
+
+	if (!err && d->is_cow && r->op == HOST_UBD_WRITE) {
+		bs = d->cow.block_size;
+		first = r->offset / bs;
+		count = r->len / bs;
+		err = ubd_cow_mark(&d->cow, first, count);
+		if (!err && (r->flags & HOST_UBD_FUA) && fdatasync(d->fd) < 0)
+			err = -errno;
+	}
+	return err;
+}
+
+static void release_req(int req)
+{
+	reqs[req].next_free = free_req;
+	free_req = req;
+}
+
+/* One finished operation.  Returns whether its request is now done. */
+static bool slot_done(struct ubd_slot *s, long res)
+{
+	struct ubd_req *r = &reqs[s->req];
+	struct iocb *cb = &s->cb;
+
+	if (res == -EINVAL && s->buffered_fd >= 0) {
+		cb->aio_fildes = s->buffered_fd;
+		s->buffered_fd = -1;
+		if (io_submit(aio, 1, &cb) == 1)
+			return false;
+	}
+	if (res < 0)
+		r->err = r->err ?: res;
+	else if (cb->aio_lio_opcode != IO_CMD_FDSYNC && (size_t)res != s->expect)
+		r->err = r->err ?: -EIO;
+	put_slot(s);
+	return --r->pending == 0;
+}
+
+int host_ubd_reap(void (*done)(void *cookie, int err))
+{
+	struct io_event events[64];
+	struct timespec now = { 0, 0 };
+	int finished = 0, n, i;
+
+	while (nr_done) {
+		int req = done_list[--nr_done];
+
+		done(reqs[req].cookie, reqs[req].err);
+		release_req(req);
+		finished++;
+	}
+	do {
+		n = io_getevents(aio, 0, 64, events, &now);
+		for (i = 0; i < n; i++) {
+			struct ubd_slot *s = events[i].data;
+			int req = s->req;
+
+			if (!slot_done(s, (long)events[i].res))
+				continue;
+			done(reqs[req].cookie, complete_req(&reqs[req]));
+			release_req(req);
+			finished++;
+		}
+	} while (n == 64);
+	return finished;
+}
