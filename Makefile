@@ -19,9 +19,9 @@ TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
 		   um-fuse:fuse-export \
 		   tools/testing/kunit/configs/arch_uml.config:arch-um/configs/kunit_arch.config
 
-.PHONY: all deps tree config kernel kunit test bench clean distclean
+.PHONY: all deps tree config kernel tools kunit test bench clean distclean
 
-all: linux
+all: linux tools
 
 deps:
 	@$(TOP)/tools/install-deps
@@ -55,6 +55,10 @@ kernel: $(KOBJ)/.config deps
 linux: kernel
 	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
 
+# Host commands in C (tools/ubd-cow).
+tools:
+	$(MAKE) -C tools
+
 # KUnit through the kernel's own tool, against our tree and port.
 # The architecture's own KUnit options replace upstream's UML ones.
 KUNIT_ARCH_CONFIG := $(KSRC)/tools/testing/kunit/configs/arch_uml.config
@@ -64,7 +68,7 @@ kunit: $(KSRC)/.assembled
 	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)
 
-test: linux
+test: linux tools
 	$(TOP)/tests/run
 
 bench: linux
@@ -72,6 +76,7 @@ bench: linux
 
 clean:
 	rm -rf $(KOBJ) $(BUILD)/kunit linux
+	$(MAKE) -C tools clean
 
 distclean:
 	rm -rf $(BUILD) linux

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <host/console.h>
+#include "internal.h"
 
 int host_console_write(const char *buf, unsigned int len)
 {
@@ -18,4 +19,25 @@ int host_console_write(const char *buf, unsigned int len)
 		len -= n;
 	}
 	return 0;
+}
+
+int host_console_write_log(const char *buf, unsigned int len)
+{
+	unsigned int start = 0, i;
+	int err;
+
+	if (!host_terminal_is_raw())
+		return host_console_write(buf, len);
+	/* A raw terminal does not turn "\n" into "\r\n" itself. */
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		err = host_console_write(buf + start, i - start);
+		if (!err)
+			err = host_console_write("\r\n", 2);
+		if (err)
+			return err;
+		start = i + 1;
+	}
+	return host_console_write(buf + start, len - start);
 }

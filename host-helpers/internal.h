@@ -4,6 +4,7 @@
 #define _HOST_INTERNAL_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 /* The guest-memory file (physmem.c). */
 extern int host_physmem_fd;
@@ -33,5 +34,7 @@ void host_irq_from_thread(int irq);
 
 /* Put the terminal back as it was before the guest (terminal.c). */
 void host_terminal_restore(void);
+/* Is the terminal raw (no output processing)? */
+bool host_terminal_is_raw(void);
 
 #endif /* _HOST_INTERNAL_H */

@@ -4,7 +4,8 @@
  * signal keys, so a host terminal on standard input is put in raw mode:
  * every key, Ctrl-C included, reaches the guest, which sends SIGINT to its
  * own foreground process and not to this program.  Output processing is
- * left on, so kernel messages ending in a bare newline still start a line.
+ * the guest tty's too; kernel messages, which do not pass through it, get
+ * their carriage returns from host_console_write_log().
  *
  * The terminal must come back however the program ends.  Normal exits
  * restore it in host_exit(); for a SIGKILL or a crash, a small watcher
@@ -38,6 +39,11 @@ static bool terminal_raw;
 /* Written by the kernel when it has read the input the thread saw. */
 static int input_ack_fd = -1;
 static volatile bool input_ended;
+
+bool host_terminal_is_raw(void)
+{
+	return terminal_raw;
+}
 
 void host_terminal_restore(void)
 {
@@ -113,6 +119,7 @@ static int make_raw(void)
 	raw = saved_termios;
 	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
 			 ICRNL | IXON);
+	raw.c_oflag &= ~OPOST;
 	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
 	raw.c_cflag &= ~(CSIZE | PARENB);
 	raw.c_cflag |= CS8;

@@ -522,8 +522,9 @@ int ubd_cow_load(struct ubd_cow *c, int fd, char *err, size_t errlen)
 			      (unsigned long long)st.st_size,
 			      (unsigned long long)c->data_offset);
 
+	/* The padded bitmap, then ubd_cow_mark()'s bounce page. */
 	span = bitmap_span(c);
-	c->bitmap = alloc_aligned(span);
+	c->bitmap = alloc_aligned(span + ALIGN);
 	if (!c->bitmap)
 		return reason(err, errlen, -ENOMEM,
 			      "no memory for a bitmap of %llu bytes",
@@ -591,31 +592,54 @@ static uint8_t byte_mask(uint64_t b, uint64_t first, uint64_t last)
 	return (0xff << lo) & (0xff >> (7 - hi));
 }
 
-/* Write bitmap bytes [lo, hi) to the file. */
-static int write_bitmap(struct ubd_cow *c, uint64_t lo, uint64_t hi)
+/*
+ * The first of bitmap bytes [lo, hi) that marking blocks [first, last]
+ * changes, or @hi if none does.
+ */
+static uint64_t first_change(const struct ubd_cow *c, uint64_t lo,
+			     uint64_t hi, uint64_t first, uint64_t last)
 {
-	int fl = fcntl(c->fd, F_GETFL);
+	for (; lo < hi; lo++) {
+		uint8_t m = byte_mask(lo, first, last);
 
-	if (fl < 0)
-		return -errno;
-	/*
-	 * O_DIRECT wants aligned memory, offset and length: the in-memory
-	 * bitmap is 4096-aligned and padded like the one in the file, and
-	 * starts at a 4096-aligned offset there.
-	 */
-	if (fl & O_DIRECT) {
-		lo = lo / ALIGN * ALIGN;
-		hi = round_up(hi, ALIGN);
+		if ((c->bitmap[lo] & m) != m)
+			break;
 	}
-	return pwrite_all(c->fd, c->bitmap + lo, hi - lo,
-			  c->bitmap_offset + lo);
+	return lo;
+}
+
+/*
+ * Mark the blocks of bitmap bytes [lo, hi), which lie in one 4096-byte
+ * chunk.  The chunk's new contents are made in the bounce page, the page
+ * that follows the padded bitmap in the same allocation, and written from
+ * there; the in-memory bitmap changes only once the write has succeeded.
+ * O_DIRECT wants aligned memory, offset and length: the bounce page is
+ * aligned and the bitmap starts at an aligned offset in the file.
+ */
+static int mark_chunk(struct ubd_cow *c, int direct, uint64_t lo,
+		      uint64_t hi, uint64_t first, uint64_t last)
+{
+	uint64_t start = lo / ALIGN * ALIGN, b;
+	uint8_t *page = c->bitmap + bitmap_span(c);
+	int ret;
+
+	memcpy(page, c->bitmap + start, ALIGN);
+	for (b = lo; b < hi; b++)
+		page[b - start] |= byte_mask(b, first, last);
+	if (direct)
+		ret = pwrite_all(c->fd, page, ALIGN, c->bitmap_offset + start);
+	else
+		ret = pwrite_all(c->fd, page + lo - start, hi - lo,
+				 c->bitmap_offset + lo);
+	if (!ret)
+		memcpy(c->bitmap + lo, page + lo - start, hi - lo);
+	return ret;
 }
 
 int ubd_cow_mark(struct ubd_cow *c, uint64_t first, uint64_t count)
 {
-	uint8_t small[64], *old = small;
-	uint64_t last, lo, hi, b;
-	int ret;
+	uint64_t last, lo, hi, start, end;
+	int fl, ret;
 
 	if (!count)
 		return 0;
@@ -624,31 +648,24 @@ int ubd_cow_mark(struct ubd_cow *c, uint64_t first, uint64_t count)
 	last = first + count - 1;
 	lo = first / 8;
 	hi = last / 8 + 1;
-
-	for (b = lo; b < hi; b++) {
-		uint8_t m = byte_mask(b, first, last);
-
-		if ((c->bitmap[b] & m) != m)
-			break;
-	}
-	if (b == hi)
+	lo = first_change(c, lo, hi, first, last);
+	if (lo == hi)
 		return 0;
 
-	/* Keep the old bytes, to undo the change if the write fails. */
-	if (hi - lo > sizeof(small)) {
-		old = malloc(hi - lo);
-		if (!old)
-			return -ENOMEM;
+	fl = fcntl(c->fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	for (start = lo / ALIGN * ALIGN; start < hi; start += ALIGN) {
+		uint64_t b = start > lo ? start : lo;
+
+		end = start + ALIGN < hi ? start + ALIGN : hi;
+		if (first_change(c, b, end, first, last) == end)
+			continue;
+		ret = mark_chunk(c, fl & O_DIRECT, b, end, first, last);
+		if (ret)
+			return ret;
 	}
-	memcpy(old, c->bitmap + lo, hi - lo);
-	for (b = lo; b < hi; b++)
-		c->bitmap[b] |= byte_mask(b, first, last);
-	ret = write_bitmap(c, lo, hi);
-	if (ret)
-		memcpy(c->bitmap + lo, old, hi - lo);
-	if (old != small)
-		free(old);
-	return ret;
+	return 0;
 }
 
 void ubd_cow_release(struct ubd_cow *c)

@@ -8,8 +8,9 @@
  *
  * None of these functions is thread-safe: calls that change an overlay
  * (ubd_cow_mark(), ubd_cow_clear(), ubd_cow_store_header()) must be
- * serialised by the caller.  They keep their large buffers on the heap, so
- * they may run on a small stack.
+ * serialised by the caller, and ubd_cow_test() may miss a bit being set
+ * meanwhile.  They keep their large buffers on the heap, so they may run on
+ * a small stack; ubd_cow_test() and ubd_cow_mark() allocate nothing.
  */
 #ifndef _UBD_COW_FORMAT_H
 #define _UBD_COW_FORMAT_H
@@ -52,7 +53,8 @@ struct ubd_cow {
 	uint64_t data_offset;
 	/*
 	 * In-memory copy: bit i of byte i/8 (LSB first) set = block i is in
-	 * the overlay.  4096-aligned, padded with zeroes to a multiple of 4096.
+	 * the overlay.  4096-aligned, padded with zeroes to a multiple of
+	 * 4096, and followed by a 4096-byte bounce page for ubd_cow_mark().
 	 */
 	uint8_t *bitmap;
 	uint32_t flags;		/* UBD_COW_F_* as stored in the header */
@@ -70,6 +72,10 @@ struct ubd_cow {
  * else made absolute with realpath().  The backing file is refused if it is
  * missing, empty, itself an overlay, or write-locked by another process (a
  * guest using it read-write).  The new overlay is synced to disk.
+ *
+ * It opens and closes the backing file: a process holding classic fcntl()
+ * locks on that file loses them (POSIX drops them on any close), so take
+ * or retake locks after creating overlays.
  *
  * Return: 0, or a negative errno (-EEXIST if @overlay exists, -ENAMETOOLONG
  * if the backing path does not fit, -EINVAL for an unusable backing file,
@@ -143,15 +149,21 @@ int ubd_cow_test(const struct ubd_cow *c, uint64_t blk);
  * @count: number of blocks; 0 does nothing.
  *
  * Call it only once the data of those blocks has been written to the
- * overlay (data before bitmap).  Sets the bits in memory and writes the
- * bitmap bytes that changed to @c->fd, rounded out to 4096-byte chunks if
- * the fd is O_DIRECT.  Makes no system call if every bit was already set.
- * Does not sync: a flush of the overlay (fdatasync) makes the new bits
- * durable along with the data.
+ * overlay (data before bitmap).  Writes the bitmap bytes that change to
+ * @c->fd, one 4096-byte chunk of the bitmap (16 MiB of data) at a time,
+ * from an aligned bounce page and rounded out to the whole chunk if the fd
+ * is O_DIRECT (fcntl(F_GETFL) tells), and sets the bits in memory once
+ * their write succeeded.  Makes no system call if every bit was already
+ * set.  Allocates nothing and calls only fcntl() and pwrite(), so it may
+ * run in a signal handler (which must then save errno).  Does not sync: a
+ * flush of the overlay (fdatasync) makes the new bits durable along with
+ * the data.
  *
- * Return: 0, -EINVAL if the range goes past the last block, -ENOMEM, or
- * the write's negative errno.  On failure the in-memory bitmap is as it
- * was before the call (the blocks still read from the backing file).
+ * Return: 0, -EINVAL if the range goes past the last block, or the write's
+ * negative errno.  On failure the blocks whose bits could not be written
+ * are not marked in memory (they still read from the backing file); those
+ * of chunks written before the failure are marked, which is as consistent,
+ * their data having been written.
  */
 int ubd_cow_mark(struct ubd_cow *c, uint64_t first, uint64_t count);
 

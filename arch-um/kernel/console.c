@@ -24,7 +24,7 @@ static struct tty_port um_tty_port;
 static void um_console_write(struct console *con, const char *s,
 			     unsigned int n)
 {
-	host_console_write(s, n);
+	host_console_write_log(s, n);
 }
 
 static struct tty_driver *um_console_device(struct console *con, int *index)

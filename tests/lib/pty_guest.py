@@ -3,7 +3,8 @@
 """Run a guest with a fresh pseudo-terminal as its console.
 
   pty_guest.py --log LOG [--wait REGEX --wait-timeout S] [--signal SIG]
-               [--exit-timeout S] [--guest-uid UID] -- COMMAND...
+               [--dialog FILE] [--exit-timeout S] [--guest-uid UID]
+               -- COMMAND...
 
 COMMAND runs as the leader of a new session whose controlling terminal is
 the pty, like a program started from a terminal.  Its output goes to LOG;
@@ -11,9 +12,13 @@ LOG.pid and LOG.procs are written as tests/lib/guest.sh does.  --guest-uid
 says COMMAND drops to user UID (we are root): the pty is given to that
 user, as login would, and its other processes are recorded.  With --wait,
 waits for REGEX on the console, then sends --signal (if given); then waits
-for the end.  Prints one key=value a line:
+for the end.  --dialog FILE plays a conversation with the console after
+--wait: each line is NAME<TAB>SEND<TAB>REGEX<TAB>TIMEOUT; SEND (with
+Python escapes such as \\r and \\x03) is typed, then REGEX is awaited in
+the output that follows it.  Prints one key=value a line:
 
   reached=yes|no        REGEX appeared (always yes without --wait)
+  step_NAME=ok|no       a --dialog step: its REGEX appeared in time
   status=N|timeout      exit status as a shell reports it (128+N: signal N)
   termios_before=...    `stty -g` of the pty before COMMAND started
   termios_after=...     and after it ended (see settle_termios)
@@ -101,18 +106,35 @@ class Guest:
                 self.status = code if code >= 0 else 128 - code
         return self.status is not None
 
-    def wait_for(self, regex, timeout):
+    def wait_for(self, regex, timeout, start=0):
+        """Wait for REGEX in the output from offset START; the offset just
+        past the match, or None."""
         pattern = re.compile(regex)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if pattern.search(self.text):
-                return True
+        while True:
+            m = pattern.search(self.text, start)
+            if m:
+                return m.end()
             if self.reap():
                 self.drain()
-                return bool(pattern.search(self.text))
+                m = pattern.search(self.text, start)
+                return m.end() if m else None
+            if time.monotonic() >= deadline:
+                return None
             self.record()
             self.pump(0.2)
-        return False
+
+    def dialog(self, path):
+        """Play the steps of PATH; yields (name, ok)."""
+        with open(path) as f:
+            steps = [line.rstrip('\n').split('\t') for line in f
+                     if line.strip() and not line.startswith('#')]
+        for name, send, regex, timeout in steps:
+            start = len(self.text)
+            if send:
+                os.write(self.master,
+                         send.encode().decode('unicode_escape').encode())
+            yield name, self.wait_for(regex, float(timeout), start) is not None
 
     def wait_exit(self, timeout):
         deadline = time.monotonic() + timeout
@@ -155,6 +177,7 @@ def parse_args(argv):
     p.add_argument('--wait')
     p.add_argument('--wait-timeout', type=float, default=300)
     p.add_argument('--signal')
+    p.add_argument('--dialog')
     p.add_argument('--exit-timeout', type=float, default=60)
     p.add_argument('--guest-uid', type=int)
     p.add_argument('command', nargs='+')
@@ -177,13 +200,16 @@ def main(argv):
     open(args.log + '.procs', 'w').close()
     guest = Guest(args, master)
     reached, ended = True, False
+    steps = []
     try:
         guest.pid = spawn(args.command, slave)
         with open(args.log + '.pid', 'w') as f:
             f.write(f'{guest.pid}\n')
         guest.record(force=True)
         if args.wait:
-            reached = guest.wait_for(args.wait, args.wait_timeout)
+            reached = guest.wait_for(args.wait, args.wait_timeout) is not None
+        if reached and args.dialog:
+            steps = list(guest.dialog(args.dialog))
         if reached and args.signal and not guest.reap():
             guest.record(force=True)
             os.kill(guest.pid, signal.Signals['SIG' + args.signal.upper()])
@@ -196,6 +222,8 @@ def main(argv):
     # afterwards are the very terminal's, not a freshly opened one's.
     after = settle_termios(slave, before)
     print(f'reached={"yes" if reached else "no"}')
+    for name, ok in steps:
+        print(f'step_{name}={"ok" if ok else "no"}')
     print(f'status={guest.status if ended else "timeout"}')
     print(f'termios_before={before}')
     print(f'termios_after={after}')

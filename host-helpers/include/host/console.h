@@ -6,6 +6,12 @@
 /* Write all of @buf to standard output.  Returns 0 or a negative errno. */
 int host_console_write(const char *buf, unsigned int len);
 
+/*
+ * The same for kernel messages, which end lines with a bare newline: on a
+ * raw terminal each becomes a carriage return and a newline.
+ */
+int host_console_write_log(const char *buf, unsigned int len);
+
 /**
  * host_console_start_input() - start taking input from standard input.
  *
