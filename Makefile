@@ -19,7 +19,7 @@ TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
 		   um-fuse:fuse-export \
 		   tools/testing/kunit/configs/arch_uml.config:arch-um/configs/kunit_arch.config
 
-.PHONY: all deps tree config kernel tools kunit test bench clean distclean
+.PHONY: all deps tree config kernel tools image run kunit test bench clean distclean
 
 all: linux tools
 
@@ -68,6 +68,17 @@ kunit: $(KSRC)/.assembled
 	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)
 
+# The default root image: Debian's busybox-static on ext4, built without
+# root privileges (tools/mkrootimg).  Made once; delete it to remake it.
+root.img: | tools
+	$(TOP)/tools/mkrootimg -o $@ -s 256M
+
+image: root.img
+
+# Build everything, make the default image, boot it with a shell.
+run: linux tools root.img
+	$(TOP)/linux ubd0=root.img mem=512M
+
 test: linux tools
 	$(TOP)/tests/run
 
@@ -79,4 +90,4 @@ clean:
 	$(MAKE) -C tools clean
 
 distclean:
-	rm -rf $(BUILD) linux
+	rm -rf $(BUILD) linux root.img
