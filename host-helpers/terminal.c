@@ -38,7 +38,7 @@ static struct termios saved_termios;
 static bool terminal_raw;
 /* Written by the kernel when it has read the input the thread saw. */
 static int input_ack_fd = -1;
-static volatile bool input_ended;
+static bool input_ended;	/* shared with the thread: atomic access */
 
 bool host_terminal_is_raw(void)
 {
@@ -56,7 +56,7 @@ static int watch_for_exit(void *arg)
 {
 	int read_end = (long)arg;
 	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				     SIGTSTP, SIGTTOU, SIGTTIN };
+				     SIGTSTP, SIGTTOU, SIGTTIN, 0 };
 	unsigned int i;
 	char c;
 
@@ -64,7 +64,7 @@ static int watch_for_exit(void *arg)
 	for (i = 3; i < 1024; i++)
 		if ((int)i != read_end)
 			close(i);
-	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+	for (i = 0; quiet[i]; i++)
 		signal(quiet[i], SIG_IGN);
 	/* Out of our process group: a signal to the group is not for it. */
 	setsid();
@@ -136,7 +136,7 @@ static void *wait_for_input(void *unused)
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 	uint64_t ack;
 
-	while (!input_ended) {
+	while (!__atomic_load_n(&input_ended, __ATOMIC_ACQUIRE)) {
 		if (poll(&p, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -174,12 +174,13 @@ int host_console_read(char *buf, unsigned int len)
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 	ssize_t n;
 
-	if (input_ended || poll(&p, 1, 0) <= 0)
+	if (__atomic_load_n(&input_ended, __ATOMIC_ACQUIRE) ||
+	    poll(&p, 1, 0) <= 0)
 		return 0;
 	n = read(STDIN_FILENO, buf, len);
 	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		/* End of input (a pipe or file): stop watching it. */
-		input_ended = true;
+		__atomic_store_n(&input_ended, true, __ATOMIC_RELEASE);
 		return -1;
 	}
 	return n < 0 ? 0 : n;
@@ -190,7 +191,7 @@ void host_console_input_done(void)
 	uint64_t one = 1;
 
 	if (input_ack_fd >= 0 && write(input_ack_fd, &one, sizeof(one)) < 0)
-		input_ended = true;
+		__atomic_store_n(&input_ended, true, __ATOMIC_RELEASE);
 }
 
 int host_console_size(unsigned short *rows, unsigned short *cols)

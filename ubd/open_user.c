@@ -39,6 +39,9 @@ refuse(const char *param, const char *fmt, ...)
 	return -1;
 }
 
+static const char bad_syntax[] =
+	"not ubdN=FILE, ubdNr=FILE or ubdN=OVERLAY,BACKING";
+
 int host_ubd_is_param(const char *arg)
 {
 	return !strncmp(arg, "ubd", 3) && isdigit((unsigned char)arg[3]);
@@ -109,14 +112,12 @@ static int open_image(const char *param, const char *path, bool read_only,
 	if (*fd < 0) {
 		if (!read_only && (errno == EACCES || errno == EROFS) &&
 		    access(path, R_OK) == 0)
-			return refuse(param, "%s: not writable (ubdNr= uses "
-				      "an image read-only)", path);
+			return refuse(param, "%s: not writable (ubdNr= uses an image read-only)", path);
 		return refuse(param, "%s: %s", path, strerror(errno));
 	}
 	*dfd = open(path, flags | O_DIRECT);
 	if (*dfd < 0) {
-		fprintf(stderr, "linux: %s: %s: no O_DIRECT on this file "
-			"system, using buffered I/O\n", param, path);
+		fprintf(stderr, "linux: %s: %s: no O_DIRECT on this file system, using buffered I/O\n", param, path);
 		*dfd = *fd;
 	}
 	return 0;
@@ -154,8 +155,7 @@ static int check_unique(const struct ubd_disk *d)
 		if ((o->dev == d->dev && o->ino == d->ino) ||
 		    (o->is_cow && o->bdev == d->dev && o->bino == d->ino) ||
 		    (d->is_cow && o->dev == d->bdev && o->ino == d->bino))
-			return refuse(d->param, "%s is already a disk of this "
-				      "guest (%s)", d->path, o->param);
+			return refuse(d->param, "%s is already a disk of this guest (%s)", d->path, o->param);
 	}
 	return 0;
 }
@@ -173,8 +173,7 @@ static int open_plain(struct ubd_disk *d)
 					 !d->read_only))
 		return -1;
 	if (ubd_cow_is_overlay(d->fd) == 1)
-		return refuse(d->param, "%s is a copy-on-write overlay; give "
-			      "ubdN=%s,BACKING to use it", d->path, d->path);
+		return refuse(d->param, "%s is a copy-on-write overlay; give ubdN=%s,BACKING to use it", d->path, d->path);
 	if (S_ISBLK(st.st_mode)) {
 		off_t end = lseek(d->fd, 0, SEEK_END);
 
@@ -186,8 +185,7 @@ static int open_plain(struct ubd_disk *d)
 		return refuse(d->param, "%s: %s", d->path,
 			      "empty (smaller than one 512-byte sector)");
 	if (size % 512)
-		fprintf(stderr, "linux: %s: %s: the last %llu bytes are not a "
-			"whole sector and are not used\n", d->param, d->path,
+		fprintf(stderr, "linux: %s: %s: the last %llu bytes are not a whole sector and are not used\n", d->param, d->path,
 			size % 512);
 	d->sectors = size / 512;
 	return 0;
@@ -226,8 +224,7 @@ static int open_cow(struct ubd_disk *d)
 	int ret;
 
 	if (d->read_only)
-		return refuse(d->param, "an overlay is for writing; use the "
-			      "backing file with ubdNr= instead");
+		return refuse(d->param, "an overlay is for writing; use the backing file with ubdNr= instead");
 	if (access(d->path, F_OK) != 0 && errno == ENOENT) {
 		if (!d->backing_path)
 			return refuse(d->param, "%s: %s", d->path,
@@ -256,8 +253,7 @@ static int open_cow(struct ubd_disk *d)
 	if (!d->backing_path) {
 		d->backing_path = strdup(d->cow.backing);
 	} else if (!same_file(d->backing_path, d->cow.backing)) {
-		return refuse(d->param, "%s belongs to backing file %s, not "
-			      "to the one given", d->path, d->cow.backing);
+		return refuse(d->param, "%s belongs to backing file %s, not to the one given", d->path, d->cow.backing);
 	}
 	if (!d->backing_path || open_backing(d) || check_unique(d))
 		return -1;
@@ -294,8 +290,7 @@ int host_ubd_param(const char *arg)
 		end++;
 	}
 	if (*end != '=' || end == p)
-		return refuse(arg, "not ubdN=FILE, ubdNr=FILE or "
-			      "ubdN=OVERLAY,BACKING");
+		return refuse(arg, "%s", bad_syntax);
 	if (n >= HOST_UBD_MAX)
 		return refuse(arg, "no such disk: they are ubd0 to ubd15");
 	d = &ubd_disks[n];
@@ -306,8 +301,7 @@ int host_ubd_param(const char *arg)
 	comma = strchr(value, ',');
 	if (!*value || comma == value || (comma && (!comma[1] ||
 						     strchr(comma + 1, ','))))
-		return refuse(arg, "not ubdN=FILE, ubdNr=FILE or "
-			      "ubdN=OVERLAY,BACKING");
+		return refuse(arg, "%s", bad_syntax);
 
 	memset(d, 0, sizeof(*d));
 	d->used = true;
