@@ -65,8 +65,10 @@ void um_syscall(struct pt_regs *regs)
 		regs->ax = um_syscall_table[nr](regs->di, regs->si, regs->dx,
 						regs->r10, regs->r8, regs->r9);
 out:
-	if (test_thread_flag(TIF_SYSCALL_TRACE))
-		ptrace_report_syscall_exit(regs, 0);
+	if (test_thread_flag(TIF_SYSCALL_TRACE) ||
+	    test_thread_flag(TIF_SINGLESTEP))
+		ptrace_report_syscall_exit(regs,
+					   test_thread_flag(TIF_SINGLESTEP));
 }
 
 /* x86-64 mmap() takes a byte offset, the generic code a page number. */

@@ -71,13 +71,22 @@ void arch_release_task_struct(struct task_struct *tsk)
  */
 void um_fpstate_save(void)
 {
-	mm_context_t *ctx = &current->mm->context;
+	um_fpstate_save_task(current);
+}
 
-	if (ctx->fp_owner != current)
+/* The same for @tsk, current or stopped (a ptrace tracee). */
+void um_fpstate_save_task(struct task_struct *tsk)
+{
+	mm_context_t *ctx;
+
+	if (!tsk->mm)
 		return;
-	host_user_get_fpstate(ctx->host_pid, current->thread.fpstate);
+	ctx = &tsk->mm->context;
+	if (ctx->fp_owner != tsk)
+		return;
+	host_user_get_fpstate(ctx->host_pid, tsk->thread.fpstate);
 	ctx->fp_owner = NULL;
-	put_task_struct(current);
+	put_task_struct(tsk);
 }
 
 /* Make the process hold the current thread's FPU state. */

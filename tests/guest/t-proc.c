@@ -316,6 +316,52 @@ static int exec_status(const char *path, char *const argv[], int *err)
 	return status;
 }
 
+/* hello.c as dynamic PIE, dynamic non-PIE and static PIE (Makefile). */
+static void test_exec_elf_kinds(void)
+{
+	static const char *const kinds[] = { "pie", "nopie", "static-pie" };
+	char dir[4096], path[4200], want[64], got[64];
+	unsigned int i;
+
+	snprintf(dir, sizeof(dir), "%s", self_path);
+	*strrchr(dir, '/') = 0;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int pfd[2], status, n = 0;
+		pid_t child;
+
+		snprintf(path, sizeof(path), "%s/elf/hello-%s", dir, kinds[i]);
+		snprintf(want, sizeof(want), "hello %s\n", kinds[i]);
+		if (access(path, X_OK)) {
+			ok(0, "execve of %s: %s is missing", kinds[i], path);
+			continue;
+		}
+		if (pipe(pfd))
+			continue;
+		child = fork();
+		if (child == 0) {
+			char *argv[] = { path, (char *)kinds[i], NULL };
+
+			dup2(pfd[1], 1);
+			execv(path, argv);
+			_exit(99);
+		}
+		close(pfd[1]);
+		memset(got, 0, sizeof(got));
+		while (n < (int)sizeof(got) - 1) {
+			int r = read(pfd[0], got + n, sizeof(got) - 1 - n);
+
+			if (r <= 0)
+				break;
+			n += r;
+		}
+		close(pfd[0]);
+		status = wait_child(child, 30);
+		ok(exited_with(status, 42) && !strcmp(got, want),
+		   "execve of a %s ELF program (%s, printed \"%.20s\")",
+		   kinds[i], status_str(status), got);
+	}
+}
+
 static void test_exec_script(void)
 {
 	char script[64], garbage[64], noexec[64];
@@ -392,5 +438,6 @@ int main(int argc, char **argv)
 	test_exit_vs_exit_group();
 	test_exec_self();
 	test_exec_script();
+	test_exec_elf_kinds();
 	return tap_done();
 }

@@ -37,7 +37,24 @@ guest_tests_image() {
 		echo "guest_tests_image: building the programs failed, see $log" >&2
 		return 1
 	fi
+	# The host's strace and gdb, for t-debuggers; --with-libs brings the
+	# C library and whatever they and the dynamic test programs need.
+	local tool tools=()
+	for tool in strace gdb; do
+		tool=$(command -v "$tool") && tools+=(--add "$tool:/usr/bin/${tool##*/}")
+	done
+	# Debian's gdb embeds Python, which will not start without the
+	# encodings package of its standard library (the rest it has frozen
+	# in) and os.py, by which it finds that library.  gdb's own Python
+	# module stays out: it needs much more of the library.
+	local py
+	py=$(ldd "$(command -v gdb)" 2>/dev/null | grep -o 'libpython3\.[0-9]*' | head -n1)
+	py=/usr/lib/${py#lib}
+	if [ -d "$py/encodings" ]; then
+		tools+=(--add "$py/encodings:$py/encodings" --add "$py/os.py:$py/os.py")
+	fi
 	if ! "$GUESTRUN_TOP/tools/mkinitramfs" -o "$out" --add "$bin:/tests" \
+		"${tools[@]}" --with-libs \
 		--cmd "/tests/run-in-guest.sh /tests" >>"$log" 2>&1; then
 		echo "guest_tests_image: mkinitramfs failed, see $log" >&2
 		return 1

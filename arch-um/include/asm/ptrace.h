@@ -41,7 +41,7 @@ static inline long regs_get_register(struct pt_regs *regs, unsigned int off)
 	return *(unsigned long *)((char *)regs + off);
 }
 
-#define arch_has_single_step()	(0)
+#define arch_has_single_step()	(1)
 
 #endif /* __ASSEMBLY__ */
 

@@ -33,6 +33,7 @@ struct thread_info {
 #define TIF_SYSCALL_AUDIT	8
 #define TIF_SECCOMP		9
 #define TIF_SYSCALL_TRACEPOINT	10
+#define TIF_FORCED_TF		11	/* the trap flag is ptrace's, not the program's */
 
 #define _TIF_SYSCALL_TRACE	(1 << TIF_SYSCALL_TRACE)
 #define _TIF_SIGPENDING		(1 << TIF_SIGPENDING)
@@ -45,5 +46,6 @@ struct thread_info {
 #define _TIF_SYSCALL_AUDIT	(1 << TIF_SYSCALL_AUDIT)
 #define _TIF_SECCOMP		(1 << TIF_SECCOMP)
 #define _TIF_SYSCALL_TRACEPOINT	(1 << TIF_SYSCALL_TRACEPOINT)
+#define _TIF_FORCED_TF		(1 << TIF_FORCED_TF)
 
 #endif /* _ASM_UM_THREAD_INFO_H */
