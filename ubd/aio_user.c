@@ -60,6 +60,14 @@ static struct ubd_req reqs[NR_REQS];
 static int free_slot = -1, free_req = -1;
 static int nr_free_slots;
 
+/*
+ * Operations prepared but not yet handed to the host: blk-mq passes
+ * requests one by one and says which is the last of a batch, and one
+ * io_submit() for the batch saves a system call per request.
+ */
+static struct iocb *unsubmitted[NR_SLOTS];
+static int nr_unsubmitted;
+
 /* Requests finished at submission (discard, errors): reported by reap. */
 static int done_list[NR_REQS];
 static int nr_done;
@@ -246,7 +254,7 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 	struct iocb *cbs[SLOT_IOVS];
 	struct ubd_req *r;
 	struct ubd_slot *s;
-	int need = 1, nr = 0, req, ret, i;
+	int need = 1, nr = 0, req, i;
 	bool aligned;
 
 	if (nsegs > SLOT_IOVS - 2)
@@ -306,18 +314,40 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 		return 0;
 	}
 
-	ret = io_submit(aio, nr, cbs);
-	if (ret == nr)
-		return 0;
-	/* Some or none went: fail the rest, keep the request's accounting. */
-	for (i = ret < 0 ? 0 : ret; i < nr; i++) {
-		put_slot(cbs[i]->data);
-		r->pending--;
-		r->err = ret < 0 ? ret : -EIO;
-	}
-	if (!r->pending)
-		finish_now(req, r->err);
+	for (i = 0; i < nr; i++)
+		unsubmitted[nr_unsubmitted++] = cbs[i];
 	return 0;
+}
+
+/* An operation the host would not take: its request fails. */
+static void refused(struct iocb *cb, int err)
+{
+	struct ubd_slot *s = cb->data;
+	struct ubd_req *r = &reqs[s->req];
+	int req = s->req;
+
+	put_slot(s);
+	r->err = r->err ?: err;
+	if (--r->pending == 0)
+		finish_now(req, r->err);
+}
+
+void host_ubd_commit(void)
+{
+	int done = 0, ret;
+
+	while (done < nr_unsubmitted) {
+		ret = io_submit(aio, nr_unsubmitted - done, unsubmitted + done);
+		if (ret == -EINTR || ret == -EAGAIN)
+			continue;
+		if (ret <= 0) {
+			/* The first one is refused; the rest may go. */
+			refused(unsubmitted[done++], ret ?: -EIO);
+			continue;
+		}
+		done += ret;
+	}
+	nr_unsubmitted = 0;
 }
 
 /* A request whose operations are all done: the overlay's bitmap last. */

@@ -109,6 +109,9 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 	err = host_ubd_submit(ubd->index, rq, op, flags,
 			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
 			      blk_rq_bytes(rq), cmd->segs, nsegs);
+	/* The batch goes to the host with its last request. */
+	if (bd->last || err)
+		host_ubd_commit();
 	local_irq_restore(irqflags);
 
 	if (err == -EAGAIN) {
@@ -116,6 +119,16 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_DEV_RESOURCE;
 	}
 	return errno_to_blk_status(err);
+}
+
+/* blk-mq stopped a batch early: what was submitted must still start. */
+static void ubd_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	unsigned long irqflags;
+
+	local_irq_save(irqflags);
+	host_ubd_commit();
+	local_irq_restore(irqflags);
 }
 
 static void ubd_done(void *cookie, int err)
@@ -141,6 +154,7 @@ static irqreturn_t ubd_interrupt(int irq, void *dev_id)
 
 static const struct blk_mq_ops ubd_mq_ops = {
 	.queue_rq = ubd_queue_rq,
+	.commit_rqs = ubd_commit_rqs,
 };
 
 static const struct block_device_operations ubd_fops = {

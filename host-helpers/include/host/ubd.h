@@ -79,13 +79,17 @@ int host_ubd_start(void);
  * @offset, @len: the byte range on the disk.
  * @segs, @nsegs: the memory for reads and writes, @len bytes in all.
  *
- * Called with interrupts off.  Returns 0 once queued, -EAGAIN when the
- * engine has no room now (retry after a completion), or another negative
- * errno for a request that can never be done.
+ * Called with interrupts off.  The request starts at the next
+ * host_ubd_commit().  Returns 0 once queued, -EAGAIN when the engine has
+ * no room now (retry after a completion), or another negative errno for a
+ * request that can never be done.
  */
 int host_ubd_submit(int n, void *cookie, int op, int flags,
 		    unsigned long long offset, unsigned long long len,
 		    const struct host_ubd_seg *segs, int nsegs);
+
+/* Start every request submitted since the last call, in one batch. */
+void host_ubd_commit(void);
 
 /**
  * host_ubd_reap() - finish the requests whose host I/O has completed.
