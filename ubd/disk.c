@@ -85,6 +85,11 @@ static int ubd_map(struct request *rq, struct host_ubd_seg *segs)
 	return n;
 }
 
+static void ubd_done(void *cookie, int err)
+{
+	blk_mq_end_request(cookie, errno_to_blk_status(err));
+}
+
 static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 				 const struct blk_mq_queue_data *bd)
 {
@@ -109,9 +114,15 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 	err = host_ubd_submit(ubd->index, rq, op, flags,
 			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
 			      blk_rq_bytes(rq), cmd->segs, nsegs);
-	/* The batch goes to the host with its last request. */
-	if (bd->last || err)
+	/*
+	 * The batch goes to the host with its last request; and requests the
+	 * host has finished meanwhile end now, without waiting for the
+	 * interrupt to carry the news (it will find nothing left).
+	 */
+	if (bd->last || err) {
 		host_ubd_commit();
+		host_ubd_reap(ubd_done);
+	}
 	local_irq_restore(irqflags);
 
 	if (err == -EAGAIN) {
@@ -129,11 +140,6 @@ static void ubd_commit_rqs(struct blk_mq_hw_ctx *hctx)
 	local_irq_save(irqflags);
 	host_ubd_commit();
 	local_irq_restore(irqflags);
-}
-
-static void ubd_done(void *cookie, int err)
-{
-	blk_mq_end_request(cookie, errno_to_blk_status(err));
 }
 
 static irqreturn_t ubd_interrupt(int irq, void *dev_id)

@@ -22,6 +22,7 @@
 #   MIB=n     sequential figures over n MiB (default 256)
 #   SECS=n    seconds of each random figure (default 5)
 #   RUNS=n    measurements of each figure, the median is shown (default 1)
+#   FIGURES="rand_qd32 ..."  only these figures
 # The 512 MiB image, filled with random data once so that reads hit real
 # blocks rather than holes, is kept as build/bench/disk.img.  As root,
 # guests and the host measurement run as nobody (uid/gid 65534).
@@ -33,7 +34,7 @@ SECS=${SECS:-5}
 RUNS=${RUNS:-1}
 image_mib=512
 image=$out/disk.img
-figures=(seq_write seq_read rand_qd1 rand_qd32)
+read -r -a figures <<<"${FIGURES:-seq_write seq_read rand_qd1 rand_qd32}"
 mkdir -p "$out"
 
 # O_DIRECT on tmpfs works, and measures memory: the image must be on a disk.
