@@ -6,7 +6,9 @@
 # parse_guest_results reads: framed as one program "selftests", an
 # "ok N - NAME" or "not ok N - NAME (why)" line each, skips as
 # "ok N - # SKIP NAME", and "# guest-test selftests: P passed, F failed".
-# A failing test's last output lines follow its line, as "#   ..." comments.
+# A failing test's last output lines follow its line, as "#   ..." comments;
+# a kselftest's own count ("# Totals: pass:N fail:N ...", TAP) follows every
+# test's line as "#   totals: pass:N fail:N ...".
 #
 # Plain POSIX sh: it runs under busybox in a guest as well as on the host.
 #
@@ -28,6 +30,12 @@ out=${TMPDIR:-/tmp}/selftest.$$.out
 if ! [ -r "$list" ]; then
 	echo "run-selftests.sh: no list $list" >&2
 	exit 2
+fi
+
+# A bare initramfs has no /dev/fd: execveat's scripts are run by bash
+# through /dev/fd/N, as binfmt_script names them.
+if [ "$host" = 0 ] && ! [ -e /dev/fd ] && [ -d /proc/self/fd ]; then
+	ln -s /proc/self/fd /dev/fd 2>/dev/null
 fi
 
 n=0
@@ -57,12 +65,16 @@ while read -r name tmo where dir cmd; do
 		</dev/null >"$out" 2>&1
 	status=$?
 	secs=$(($(date +%s) - start))
+	totals=$(grep -a '^# Totals: ' "$out" | tail -n 1)
+	totals=${totals#"# Totals: "}
 	case $status in
 	0)
 		echo "ok $n - $name (${secs}s)"
+		[ -z "$totals" ] || echo "#   totals: $totals"
 		passed=$((passed + 1)) ;;
 	4)
 		echo "ok $n - # SKIP $name: the test skipped itself (${secs}s)"
+		[ -z "$totals" ] || echo "#   totals: $totals"
 		passed=$((passed + 1)) ;;
 	*)
 		if [ "$status" = 137 ]; then
@@ -71,6 +83,9 @@ while read -r name tmo where dir cmd; do
 			why="exit $status after ${secs}s"
 		fi
 		echo "not ok $n - $name ($why)"
+		[ -z "$totals" ] || echo "#   totals: $totals"
+		# the failed subtests first (TAP), then the last lines
+		grep -a '^not ok ' "$out" | head -n 20 | sed 's/^/#   failed: /'
 		tail -n 15 "$out" | sed 's/^/#   /'
 		failed=$((failed + 1)) ;;
 	esac
