@@ -69,46 +69,6 @@ usage_error(const char *fmt, ...)
 	return 2;
 }
 
-static int pread_all(int fd, void *buf, size_t len, off_t off)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int pwrite_all(int fd, const void *buf, size_t len, off_t off)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Open and load the overlay at @path; prints the error itself. */
 static int open_overlay(const char *path, int flags, struct ubd_cow *c)
 {
@@ -247,13 +207,13 @@ static int copy_run(const char *overlay, struct ubd_cow *c, int bfd,
 	while (off < end) {
 		size_t n = end - off < COPY_CHUNK ? end - off : COPY_CHUNK;
 
-		ret = pread_all(c->fd, buf, n, c->data_offset + off);
+		ret = ubd_cow_io_all(c->fd, buf, n, c->data_offset + off, 0);
 		if (ret == -EIO)
 			return error(overlay, "truncated: block %llu lies past its end",
 				     (unsigned long long)(off / c->block_size));
 		if (ret)
 			return error(overlay, "reading: %s", strerror(-ret));
-		ret = pwrite_all(bfd, buf, n, off);
+		ret = ubd_cow_io_all(bfd, buf, n, off, 1);
 		if (ret)
 			return error(overlay, "writing backing file %s: %s",
 				     c->backing, strerror(-ret));

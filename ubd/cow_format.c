@@ -101,13 +101,13 @@ static void *alloc_aligned(size_t size)
 	return p;
 }
 
-/* pread() until @len bytes are in: 0, -EIO at end of file, or -errno. */
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+int ubd_cow_io_all(int fd, void *buf, size_t len, uint64_t off, int write)
 {
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = pread(fd, p, len, off);
+		ssize_t n = write ? pwrite(fd, p, len, off) :
+				    pread(fd, p, len, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -122,24 +122,14 @@ static int pread_all(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	return ubd_cow_io_all(fd, buf, len, off, 0);
+}
+
 static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
+	return ubd_cow_io_all(fd, (void *)buf, len, off, 1);
 }
 
 /* The bitmap's length in the file: whole 4096-byte chunks. */

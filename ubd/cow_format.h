@@ -249,4 +249,11 @@ int ubd_cow_stat_backing(int fd, uint64_t *size, int64_t *mtime,
  */
 int ubd_cow_lock(int fd, int type, int *holder);
 
+/**
+ * ubd_cow_io_all() - pread() (or pwrite() if @write) all @len bytes at @off.
+ *
+ * Returns 0, -EIO at end of file, or -errno.
+ */
+int ubd_cow_io_all(int fd, void *buf, size_t len, uint64_t off, int write);
+
 #endif /* _UBD_COW_FORMAT_H */
