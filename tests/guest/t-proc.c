@@ -118,7 +118,7 @@ static void test_wait_statuses(void)
 {
 	static const int codes[] = { 0, 1, 77, 255 };
 	pid_t child, r;
-	int status, i;
+	int status, i, gate[2];
 
 	for (i = 0; i < 4; i++) {
 		child = fork();
@@ -141,11 +141,21 @@ static void test_wait_statuses(void)
 	ok(r == child && killed_by(status, SIGKILL), "SIGKILLed child: %s",
 	   status_str(status));
 
+	/*
+	 * The child waits on a pipe after it is continued: had it exited at
+	 * once, waitpid(WCONTINUED) would rightly report the exit instead.
+	 */
+	if (pipe(gate))
+		return;
 	child = fork();
 	if (child == 0) {
+		char c;
+
+		close(gate[1]);
 		raise(SIGSTOP);
-		_exit(5);
+		_exit(read(gate[0], &c, 1) == 0 ? 5 : 6);
 	}
+	close(gate[0]);
 	r = waitpid(child, &status, WUNTRACED);
 	ok(r == child && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP,
 	   "WUNTRACED sees the child stopped by SIGSTOP (0x%x)", status);
@@ -153,6 +163,7 @@ static void test_wait_statuses(void)
 	r = waitpid(child, &status, WCONTINUED);
 	ok(r == child && WIFCONTINUED(status), "WCONTINUED sees it continued (0x%x)",
 	   status);
+	close(gate[1]);
 	r = waitpid(child, &status, 0);
 	ok(r == child && exited_with(status, 5), "then it exits 5 (%s)",
 	   status_str(status));
