@@ -279,12 +279,18 @@ void __noreturn um_user_loop(void)
 			continue;
 		}
 
+		/*
+		 * These registers are a user context from now on, also while
+		 * the kernel handles the event below: generic code asks
+		 * user_mode(regs), lock_mm_and_find_vma() for one, which
+		 * fails a user fault that finds mmap_lock taken if it thinks
+		 * the fault is the kernel's.
+		 */
 		regs->from_user = 1;
 		um_running_pid = ctx->host_pid;
 		err = host_user_run(ctx->host_pid, (unsigned long *)regs, &ev,
 				    ctx->stub);
 		um_running_pid = 0;
-		regs->from_user = 0;
 		if (err) {
 			pr_err("%s[%d]: its host process failed: %d\n",
 			       current->comm, task_pid_nr(current), err);

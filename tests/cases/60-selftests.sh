@@ -14,9 +14,7 @@
 #         and the reason, one a line)
 #   fail  it passes upstream and not here, and is no known exception
 # The case is opt-in: RUN_SELFTESTS=1 runs it.  It takes 17 to 21
-# minutes here (the timer tests alone take ten), and one known port bug
-# makes futex-requeue-pi fail now and then (exceptions.txt); the default
-# run stays short and deterministic until that is fixed.  Sourced by
+# minutes here (the timer tests alone take ten).  Sourced by tests/run.
 # tests/run.
 
 # shellcheck source=../lib/guestrun.sh

@@ -203,6 +203,65 @@ static void test_many_threads(void)
 	   n, good);
 }
 
+/*
+ * --- page faults while another thread holds mmap_lock ---
+ * munmap() of a large populated mapping holds mmap_lock (for reading,
+ * once it has unlinked the area) and may be rescheduled inside; another
+ * thread's mmap() then waits for it for writing, and a fault of a third
+ * thread finds the lock contended.  It must wait for it, not fail.
+ */
+#define CHURN_LEN	(8L << 20)
+#define TOUCH_LEN	(4L << 20)
+
+static volatile int churn_stop;
+
+static void *mm_churn(void *arg)
+{
+	long n = 0;
+
+	while (!churn_stop) {
+		char *p = mmap(NULL, CHURN_LEN, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p == MAP_FAILED)
+			return (void *)-1L;
+		munmap(p, CHURN_LEN);
+		n++;
+	}
+	return (void *)n;
+}
+
+static void test_faults_under_mmap_lock(void)
+{
+	long end = now_ms() + 1500, rounds = 0, off, bad = 0;
+	char *buf = mmap(NULL, TOUCH_LEN, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *churned[2] = { (void *)-1L, (void *)-1L };
+	pthread_t t[2];
+
+	if (buf == MAP_FAILED || pthread_create(&t[0], NULL, mm_churn, NULL) ||
+	    pthread_create(&t[1], NULL, mm_churn, NULL)) {
+		ok(0, "faults while other threads map and unmap: setup failed");
+		return;
+	}
+	while (now_ms() < end) {
+		for (off = 0; off < TOUCH_LEN; off += 4096)
+			buf[off] = 1;
+		for (off = 0; off < TOUCH_LEN; off += 4096)
+			bad += buf[off] != 1;
+		madvise(buf, TOUCH_LEN, MADV_DONTNEED);
+		rounds++;
+	}
+	churn_stop = 1;
+	pthread_join(t[0], &churned[0]);
+	pthread_join(t[1], &churned[1]);
+	munmap(buf, TOUCH_LEN);
+	ok(rounds > 0 && bad == 0 && (long)churned[0] >= 0 &&
+	   (long)churned[1] >= 0,
+	   "page faults served while two threads map and unmap 8 MiB (%ld rounds of %ld faults, %ld and %ld maps)",
+	   rounds, TOUCH_LEN / 4096, (long)churned[0], (long)churned[1]);
+}
+
 /* --- raw clone: CLONE_CHILD_CLEARTID, set_tid_address --- */
 
 static volatile int raw_ctid = -1, raw_tidaddr = -1;
@@ -575,6 +634,7 @@ int main(void)
 	tap_init("t-threads", 120);
 	test_pthreads_tls();
 	test_many_threads();
+	test_faults_under_mmap_lock();
 	test_raw_clone();
 	test_futex_basic();
 	test_futex_wake_count();
