@@ -15,7 +15,6 @@
 #   fail  it passes upstream and not here, and is no known exception
 # The case is opt-in: RUN_SELFTESTS=1 runs it.  It takes 17 to 21
 # minutes here (the timer tests alone take ten).  Sourced by tests/run.
-# tests/run.
 
 # shellcheck source=../lib/guestrun.sh
 . "$LIB/guestrun.sh"
