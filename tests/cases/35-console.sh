@@ -23,7 +23,7 @@ console_session() {
 		line-editing 'echo abX\x7fc\r' '\nabc\r?\n' 30 \
 		history '\x1b[A\r' '\nabc\r?\n' 30 \
 		winsize 'stty size\r' '\n24 80\r?\n' 30 \
-		fg-start 'sleep 300\r' 'sleep 300\r?\n' 30 \
+		fg-start 'sh -c "echo fg-up; exec sleep 300"\r' '\nfg-up' 30 \
 		ctrl-c '\x03' '\n[^\n]*# ' 30 \
 		ctrl-c-status 'echo status=$?\r' 'status=130' 30 \
 		bg-start 'sleep 200 &\r' '\n[^\n]*# ' 30 \

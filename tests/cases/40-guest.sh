@@ -15,7 +15,7 @@ guest_programs() {
 		return
 	fi
 	chmod o+r "$img"
-	if ! guest_run 900 "$log" "mem=$BOOT_MEM" "initrd=$img"; then
+	if ! guest_run 1800 "$log" "mem=$BOOT_MEM" "initrd=$img"; then
 		fail guest-tests "still running after 900s, killed" "$log"
 		return
 	fi

@@ -24,7 +24,9 @@ kunit_run() {
 	fi
 	echo "running make kunit (many minutes; SKIP_KUNIT=1 skips it)"
 	CHECK_LOGS=("$log")
-	timeout "$KUNIT_TIMEOUT" make -C "$TOP" kunit >"$log" 2>&1
+	# kunit.py ends the kernel's run after 300 s by default: give it time.
+	timeout "$KUNIT_TIMEOUT" make -C "$TOP" kunit \
+		KUNIT_ARGS="--timeout=3600 ${KUNIT_ARGS:-}" >"$log" 2>&1
 	status=$?
 	# kunit.py colours its lines when on a terminal: drop the escapes.
 	line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -a 'Testing complete\. Ran' | tail -n 1)

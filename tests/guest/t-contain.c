@@ -386,7 +386,7 @@ static void bomb_controller(void)
 	if (poll(&pf, 1, 30000) == 1 && read(ev[0], &c, 1) == 1)
 		code = c == 'E' ? 0 : c == 'N' ? 2 : 1;
 	/* kill the whole group until nothing of it is left */
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 6000; i++) {
 		int gone = kill(-root, SIGKILL) && errno == ESRCH;
 
 		while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -395,7 +395,7 @@ static void bomb_controller(void)
 			break;
 		usleep(10000);
 	}
-	_exit(i == 1000 ? 4 : code);
+	_exit(i == 6000 ? 4 : code);
 }
 
 static void test_fork_bomb(void)
@@ -483,7 +483,7 @@ static void test_oom(void)
 
 int main(void)
 {
-	tap_init("t-contain", 300);
+	tap_init("t-contain", 600);
 	page = sysconf(_SC_PAGESIZE);
 	test_wild();
 	test_scan();

@@ -98,7 +98,7 @@ static void test_clocks(void)
 	i = nanosleep(&req, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	slept = ns(&b) - ns(&a);
-	ok(i == 0 && slept >= 50000000LL && slept < 5000000000LL,
+	ok(i == 0 && slept >= 50000000LL && slept < 60000000000LL,
 	   "nanosleep(50 ms) sleeps at least 50 ms (%lld us)", slept / 1000);
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -122,11 +122,12 @@ static void test_clocks(void)
 	   tv.tv_sec > 1577836800, "gettimeofday: a date after 2020 (%ld)",
 	   (long)tv.tv_sec);
 	clock_gettime(CLOCK_REALTIME, &a);
-	ok(a.tv_sec - tv.tv_sec >= 0 && a.tv_sec - tv.tv_sec <= 2,
+	ok(a.tv_sec - tv.tv_sec >= 0 && a.tv_sec - tv.tv_sec <= 10,
 	   "CLOCK_REALTIME agrees with gettimeofday");
-	clock_gettime(CLOCK_BOOTTIME, &boot);
+	/* Read in this order, no delay between the two can break it. */
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	ok(ns(&boot) + 1000000 >= ns(&b) - 1000000, "CLOCK_BOOTTIME >= CLOCK_MONOTONIC");
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	ok(ns(&boot) >= ns(&b), "CLOCK_BOOTTIME >= CLOCK_MONOTONIC");
 	/*
 	 * time() reads the tick-updated coarse clock, so just after a second
 	 * boundary it may lag gettimeofday() by one second, as on any Linux.

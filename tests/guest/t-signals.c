@@ -167,30 +167,77 @@ static void test_handlers(void)
 
 /* --- SA_RESTART on a read blocked on a pipe --- */
 
+static int ack_fd = -1;
+
+/* Counts the signal and tells the sender it was handled. */
+static void ack_handler(int sig, siginfo_t *si, void *uc)
+{
+	hits++;
+	(void)!write(ack_fd, "a", 1);
+}
+
+/* Until @pid sleeps in the kernel (state S in its /proc stat), or 30 s. */
+static void wait_sleeping(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	int fd, n, tries;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (tries = 0; tries < 30000; tries++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			sleep_ms(150);
+			return;
+		}
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		sleep_ms(1);
+	}
+}
+
+/*
+ * The parent blocks in read() on an empty pipe; the child signals it once
+ * it sleeps there, waits until the handler has run, then writes the data.
+ */
 static int blocked_read(int restart, ssize_t *got, int *err)
 {
-	int pfd[2], status;
-	char buf[8];
+	int pfd[2], ack[2], status;
+	char buf[8], c;
 	pid_t child, parent = getpid();
 
-	set_handler(SIGUSR1, count_handler, restart ? SA_RESTART : 0, NULL);
 	if (pipe(pfd))
 		return -1;
+	if (pipe(ack)) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	ack_fd = ack[1];
+	hits = 0;
+	set_handler(SIGUSR1, ack_handler, restart ? SA_RESTART : 0, NULL);
 	child = fork();
 	if (child == 0) {
 		close(pfd[0]);
-		sleep_ms(150);
-		kill(parent, SIGUSR1);	/* while the parent sits in read() */
-		sleep_ms(150);
+		close(ack[1]);
+		wait_sleeping(parent);
+		kill(parent, SIGUSR1);
+		(void)!read(ack[0], &c, 1);
 		(void)!write(pfd[1], "data", 4);
 		_exit(0);
 	}
 	close(pfd[1]);
-	hits = 0;
+	close(ack[0]);
 	*got = read(pfd[0], buf, sizeof(buf));
 	*err = errno;
-	status = wait_child(child, 10);
+	status = wait_child(child, 30);
 	close(pfd[0]);
+	close(ack[1]);
 	set_default(SIGUSR1);
 	return status;
 }
@@ -292,7 +339,8 @@ static void test_mask_pending(void)
 {
 	sigset_t block, old, pend, cur;
 	pid_t child, parent = getpid();
-	int r, status;
+	int r, status, ready[2];
+	char c;
 
 	set_handler(SIGUSR1, count_handler, 0, NULL);
 	sigemptyset(&block);
@@ -337,14 +385,21 @@ static void test_mask_pending(void)
 	wait_child(child, 10);
 	set_default(SIGUSR1);
 
+	/* The child closes the pipe once SIGTERM is back to its default. */
 	set_handler(SIGTERM, count_handler, 0, NULL);
+	if (pipe(ready))
+		return;
 	child = fork();
 	if (child == 0) {
 		set_default(SIGTERM);
+		close(ready[0]);
+		close(ready[1]);
 		for (;;)
 			pause();
 	}
-	sleep_ms(20);
+	close(ready[1]);
+	(void)!read(ready[0], &c, 1);
+	close(ready[0]);
 	kill(child, SIGTERM);
 	status = wait_child(child, 10);
 	ok(killed_by(status, SIGTERM), "SIGTERM's default action kills (%s)",

@@ -48,7 +48,7 @@ static void sleep_ms(long ms)
 static void wait_asleep(pid_t tid)
 {
 	char path[64], buf[256], *p;
-	long end = now_ms() + 5000;
+	long end = now_ms() + 30000;
 	int fd, n;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
@@ -233,7 +233,7 @@ static void *mm_churn(void *arg)
 
 static void test_faults_under_mmap_lock(void)
 {
-	long end = now_ms() + 1500, rounds = 0, off, bad = 0;
+	long end, rounds = 0, off, bad = 0;
 	char *buf = mmap(NULL, TOUCH_LEN, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	void *churned[2] = { (void *)-1L, (void *)-1L };
@@ -244,14 +244,15 @@ static void test_faults_under_mmap_lock(void)
 		ok(0, "faults while other threads map and unmap: setup failed");
 		return;
 	}
-	while (now_ms() < end) {
+	end = now_ms() + 1500;
+	do {
 		for (off = 0; off < TOUCH_LEN; off += 4096)
 			buf[off] = 1;
 		for (off = 0; off < TOUCH_LEN; off += 4096)
 			bad += buf[off] != 1;
 		madvise(buf, TOUCH_LEN, MADV_DONTNEED);
 		rounds++;
-	}
+	} while (now_ms() < end);
 	churn_stop = 1;
 	pthread_join(t[0], &churned[0]);
 	pthread_join(t[1], &churned[1]);
@@ -286,7 +287,7 @@ static int raw_set_tid_child(void *arg)
 /* wait_cleared(word): futex-wait until the kernel zeroes WORD, or 5 s. */
 static int wait_cleared(volatile int *word)
 {
-	long end = now_ms() + 5000;
+	long end = now_ms() + 30000;
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	int v;
 
@@ -481,7 +482,7 @@ static void test_futex_shared(void)
 	while (!word[1])
 		sched_yield();
 	/* the child is another process: poll for it to be asleep */
-	for (i = 0; i < 500; i++) {
+	for (i = 0; i < 15000; i++) {
 		char path[64], buf[256], *p;
 		int fd, n;
 

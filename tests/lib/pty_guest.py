@@ -130,11 +130,22 @@ class Guest:
             steps = [line.rstrip('\n').split('\t') for line in f
                      if line.strip() and not line.startswith('#')]
         for name, send, regex, timeout in steps:
+            data = send.encode().decode('unicode_escape').encode()
+            if len(data) == 1 and data[0] < 0x20 and data != b'\r':
+                # A signal key: the shell prints a job's command line just
+                # before it hands the job the terminal; give it a moment
+                # so that the key reaches the job, not the shell.
+                self.settle(1.0)
             start = len(self.text)
-            if send:
-                os.write(self.master,
-                         send.encode().decode('unicode_escape').encode())
+            if data:
+                os.write(self.master, data)
             yield name, self.wait_for(regex, float(timeout), start) is not None
+
+    def settle(self, seconds):
+        """Keep copying output for SECONDS."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.pump(max(0.0, deadline - time.monotonic()))
 
     def wait_exit(self, timeout):
         deadline = time.monotonic() + timeout

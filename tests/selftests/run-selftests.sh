@@ -86,7 +86,8 @@ while read -r name tmo where dir cmd; do
 		[ -z "$totals" ] || echo "#   totals: $totals"
 		# the failed subtests first (TAP), then the last lines
 		grep -a '^not ok ' "$out" | head -n 20 | sed 's/^/#   failed: /'
-		tail -n 15 "$out" | sed 's/^/#   /'
+		# awk ends a last line that has no newline
+		tail -n 15 "$out" | awk '{ print "#   " $0 }'
 		failed=$((failed + 1)) ;;
 	esac
 done <"$list"
