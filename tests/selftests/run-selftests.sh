@@ -16,7 +16,9 @@
 #   ROOT  the installed selftests (default: this script's folder)
 #   LIST  default ROOT/selftests.list
 #   --host  skip the tests marked "guest" (they set the clock and such)
-# Environment: SELFTESTS_ONLY="NAME..." runs only those.
+# Environment: SELFTESTS_ONLY="NAME..." runs only those,
+#   SELFTESTS_EXCEPT="NAME..." all but those.  In a guest, set them on the
+#   kernel command line: SELFTESTS_EXCEPT="a b" reaches init's environment.
 
 host=0
 if [ "${1:-}" = --host ]; then
@@ -53,6 +55,9 @@ while read -r name tmo where dir cmd; do
 		*) continue ;;
 		esac
 	fi
+	case " ${SELFTESTS_EXCEPT:-} " in
+	*" $name "*) continue ;;
+	esac
 	n=$((n + 1))
 	if [ "$host" = 1 ] && [ "$where" = guest ]; then
 		echo "ok $n - # SKIP $name: only in a guest"
