@@ -3,7 +3,7 @@
  * How the guest ends: power-off and halt end the host program with status
  * 0, a panic with status 1, a reboot starts the program afresh.  SIGTERM,
  * SIGINT and SIGHUP from the host ask for an orderly power-off, like a
- * power button.
+ * power button, and force one if user space has not done it in time.
  */
 #include <linux/init.h>
 #include <linux/interrupt.h>
@@ -12,6 +12,8 @@
 #include <linux/pm.h>
 #include <linux/reboot.h>
 #include <linux/signal.h>
+#include <linux/syscalls.h>
+#include <linux/workqueue.h>
 #include <host/boot.h>
 #include <host/irq.h>
 #include <asm/irq.h>
@@ -40,6 +42,24 @@ static long um_panic_exit(int state)
 	host_exit(UM_EXIT_PANIC);
 }
 
+/*
+ * User space gets this long to power off after a host signal asked for
+ * it; an init that ignores the request (a script as PID 1, say) then gets
+ * a forced power-off, with the file systems synced first.  The host side
+ * ends the program for good later still (host-helpers/irq.c).
+ */
+#define UM_POWEROFF_GRACE_SECS	10
+
+static void um_force_poweroff(struct work_struct *work)
+{
+	pr_warn("user space did not power off within %d s: forcing it\n",
+		UM_POWEROFF_GRACE_SECS);
+	ksys_sync();
+	kernel_power_off();
+}
+
+static DECLARE_DELAYED_WORK(um_force_poweroff_work, um_force_poweroff);
+
 static irqreturn_t um_ctrl_interrupt(int irq, void *dev)
 {
 	int sig = host_ctrl_request();
@@ -47,6 +67,8 @@ static irqreturn_t um_ctrl_interrupt(int irq, void *dev)
 	if (sig) {
 		pr_notice("host signal %d: powering off\n", sig);
 		orderly_poweroff(true);
+		schedule_delayed_work(&um_force_poweroff_work,
+				      UM_POWEROFF_GRACE_SECS * HZ);
 	}
 	return IRQ_HANDLED;
 }

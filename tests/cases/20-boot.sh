@@ -99,7 +99,42 @@ idle_end() {
 		"$TEST_DIR/$how.log.tmp" "${CHECK_LOGS[@]}"
 }
 
+# What the host sees of a running guest program: its address-space
+# process maps guest memory (the program's pages, the stub) and nothing of
+# the kernel's process (tests/lib/aspace_maps.py).
+aspace_maps() {
+	local img=$TEST_DIR/aspace.img log=$TEST_DIR/aspace.log out
+	if ! "$TOP/tools/mkinitramfs" -o "$img" \
+		--cmd 'echo aspace-ready; exec sleep 600' >"$img.log" 2>&1; then
+		fail aspace-maps-image "mkinitramfs failed" "$img.log"
+		return
+	fi
+	chmod o+r "$img"
+	CHECK_LOGS=("$log" "$log.err")
+	tmp_listing >"$log.tmp"
+	guest_start "$log" "mem=$BOOT_MEM" "initrd=$img"
+	if ! guest_wait_log '^aspace-ready' "$BOOT_TIMEOUT"; then
+		guest_stop KILL
+		fail aspace-maps "the guest program did not start" "${CHECK_LOGS[@]}"
+		return
+	fi
+	if out=$(python3 "$LIB/aspace_maps.py" "$GUEST_PID" 2>&1); then
+		pass aspace-maps-only-guest-memory
+	else
+		echo "$out" >"$log.maps"
+		fail aspace-maps-only-guest-memory "see below" "$log.maps"
+	fi
+	# This init is a script that ignores poweroff's signal: after its
+	# grace the kernel syncs and powers off by itself.
+	guest_stop TERM
+	check sigterm-forces-poweroff-past-a-deaf-init \
+		"exit status $GUEST_STATUS after SIGTERM, want 0" \
+		test "$GUEST_STATUS" -eq 0
+	check_clean_exit "" aspace "$GUEST_PROCS" "$GUEST_PID" "$log.tmp" "${CHECK_LOGS[@]}"
+}
+
 boot_panic
+aspace_maps
 idle_end sigterm TERM 0 poweroff-on-sigterm physmem_memfd idle_cpu
 idle_end sigint INT 0 poweroff-on-sigint
 idle_end sighup HUP 0 poweroff-on-sighup

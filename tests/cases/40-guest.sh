@@ -16,7 +16,7 @@ guest_programs() {
 	fi
 	chmod o+r "$img"
 	if ! guest_run 1800 "$log" "mem=$BOOT_MEM" "initrd=$img"; then
-		fail guest-tests "still running after 900s, killed" "$log"
+		fail guest-tests "still running after 1800s, killed" "$log"
 		return
 	fi
 	CHECK_LOGS=("$log")
