@@ -176,31 +176,6 @@ static void ack_handler(int sig, siginfo_t *si, void *uc)
 	(void)!write(ack_fd, "a", 1);
 }
 
-/* Until @pid sleeps in the kernel (state S in its /proc stat), or 30 s. */
-static void wait_sleeping(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	int fd, n, tries;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	for (tries = 0; tries < 30000; tries++) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			sleep_ms(150);
-			return;
-		}
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return;
-		buf[n] = 0;
-		p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
-		sleep_ms(1);
-	}
-}
-
 /*
  * The parent blocks in read() on an empty pipe; the child signals it once
  * it sleeps there, waits until the handler has run, then writes the data.
@@ -225,7 +200,7 @@ static int blocked_read(int restart, ssize_t *got, int *err)
 	if (child == 0) {
 		close(pfd[0]);
 		close(ack[1]);
-		wait_sleeping(parent);
+		wait_asleep(parent, parent);
 		kill(parent, SIGUSR1);
 		(void)!read(ack[0], &c, 1);
 		(void)!write(pfd[1], "data", 4);

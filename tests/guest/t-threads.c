@@ -40,36 +40,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-/*
- * wait_asleep(tid): wait until thread TID of this process sleeps in the
- * kernel (state S in /proc), so a following wake must find it.  Without
- * /proc, a pause is the best we can do.
- */
-static void wait_asleep(pid_t tid)
-{
-	char path[64], buf[256], *p;
-	long end = now_ms() + 30000;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	while (now_ms() < end) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			sleep_ms(200);
-			return;
-		}
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return;
-		buf[n] = 0;
-		p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
-		sleep_ms(1);
-	}
-}
-
 /* --- pthread basics, TLS, FS base --- */
 
 static __thread int tls_value = 42;
@@ -384,7 +354,7 @@ static void test_futex_basic(void)
 	}
 	while (!fx_ready)
 		sched_yield();
-	wait_asleep(fx_tid);
+	wait_asleep(getpid(), fx_tid);
 	fx_word = 1;
 	r = futex(&fx_word, FUTEX_WAKE_PRIVATE, 1, NULL);
 	pthread_join(t, NULL);
@@ -408,7 +378,7 @@ static void test_futex_wake_count(void)
 	for (i = 0; i < n; i++) {
 		while (!((volatile pid_t *)tids)[i])
 			sched_yield();
-		wait_asleep(tids[i]);
+		wait_asleep(getpid(), tids[i]);
 	}
 	r1 = futex(&many_word, FUTEX_WAKE_PRIVATE, 2, NULL);
 	sleep_ms(20);
@@ -465,7 +435,7 @@ static void test_futex_shared(void)
 	struct timespec ts = { 10, 0 };
 	pid_t child;
 	long r = 0;
-	int status, i;
+	int status;
 
 	if (word == MAP_FAILED) {
 		ok(0, "mmap shared page: %s", strerror(errno));
@@ -482,24 +452,7 @@ static void test_futex_shared(void)
 	while (!word[1])
 		sched_yield();
 	/* the child is another process: poll for it to be asleep */
-	for (i = 0; i < 15000; i++) {
-		char path[64], buf[256], *p;
-		int fd, n;
-
-		snprintf(path, sizeof(path), "/proc/%d/stat", child);
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			sleep_ms(200);
-			break;
-		}
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = 0;
-		p = strrchr(buf, ')');
-		if (p && p[2] == 'S')
-			break;
-		sleep_ms(2);
-	}
+	wait_asleep(child, child);
 	word[0] = 1;
 	r = futex(&word[0], FUTEX_WAKE, 1, NULL);
 	status = wait_child(child, 20);

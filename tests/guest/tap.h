@@ -19,6 +19,7 @@
 #define TAP_HELPER static __attribute__((unused))
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,6 +117,36 @@ TAP_HELPER int host_run(void)
 	const char *v = getenv("GUEST_HOST_RUN");
 
 	return v && strcmp(v, "1") == 0;
+}
+
+/*
+ * wait_asleep(pid, tid): wait until thread TID of process PID sleeps in the
+ * kernel (state S in /proc), so that a following wake or signal finds it
+ * there; gives up after about 30 s.  Without /proc, a pause is the best
+ * it can do.
+ */
+TAP_HELPER void wait_asleep(pid_t pid, pid_t tid)
+{
+	char path[64], buf[256], *p;
+	int fd, n, tries;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	for (tries = 0; tries < 30000; tries++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			usleep(200000);
+			return;
+		}
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		usleep(1000);
+	}
 }
 
 /*
