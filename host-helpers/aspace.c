@@ -6,7 +6,6 @@
 #include <cpuid.h>
 #include <errno.h>
 #include <stddef.h>
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,36 +16,12 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <host/aspace.h>
+#include <host/cpu.h>
 #include <host/stub.h>
 #include "internal.h"
 
 unsigned long host_fpstate_size;
 unsigned long long host_xfeatures;
-
-/*
- * Keep the kernel and its address-space processes on one CPU: each guest
- * system call is a wakeup of the other side, which costs several times
- * more across CPUs.  Guests started together spread over the CPUs.
- */
-static void pin_to_one_cpu(void)
-{
-	cpu_set_t allowed, one;
-	int i, n = 0, pick;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
-		return;
-	pick = getpid() % CPU_COUNT(&allowed);
-	for (i = 0; i < CPU_SETSIZE; i++) {
-		if (!CPU_ISSET(i, &allowed))
-			continue;
-		if (n++ == pick) {
-			CPU_ZERO(&one);
-			CPU_SET(i, &one);
-			sched_setaffinity(0, sizeof(one), &one);
-			return;
-		}
-	}
-}
 
 /* glibc's restartable-sequences registration of this thread. */
 extern const long __rseq_offset;
@@ -88,7 +63,7 @@ int host_aspace_init(unsigned long code_phys)
 	__asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
 	host_xfeatures = ((unsigned long long)d << 32) | a;
 	drop_rseq();
-	pin_to_one_cpu();
+	host_cpu_pin();
 	return 0;
 }
 

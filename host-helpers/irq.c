@@ -11,6 +11,7 @@
 #include <time.h>
 #include <host/boot.h>
 #include <host/irq.h>
+#include "internal.h"
 
 volatile int host_irqs_on;
 volatile unsigned long host_irqs_pending;
@@ -171,10 +172,11 @@ void host_idle_wait(void)
 
 	/*
 	 * Block, look, then sleep and unblock in one step: a signal that
-	 * comes after the look still ends the sleep.
+	 * comes after the look still ends the sleep, and so does a write to
+	 * a watched eventfd (irq_thread.c).
 	 */
 	sigprocmask(SIG_BLOCK, &irqs, &old);
 	if (!host_irqs_pending)
-		sigsuspend(&old);
+		host_idle_epoll_wait(&old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }

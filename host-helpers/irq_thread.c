@@ -2,17 +2,32 @@
 /*
  * Interrupts from descriptors that cannot signal by themselves.  An
  * eventfd (where libaio reports completions) has no O_ASYNC, so a host
- * thread sleeps in read() on it for the kernel and, when it is written,
- * records the interrupt source and sends SIGIO to the kernel's thread.
- * The thread blocks every signal and touches nothing else; reading the
- * count before signalling means no completion is ever missed: one that
- * comes after the kernel looked wakes the thread again.
+ * thread waits on it for the kernel and, when it is written, records the
+ * interrupt source and sends SIGIO to the kernel's thread.  The thread
+ * blocks every signal and touches nothing else; taking the count before
+ * signalling means no completion is ever missed: one that comes after
+ * the kernel looked wakes the thread again.
+ *
+ * When the kernel is idle it waits on the same eventfds itself
+ * (host_idle_epoll_wait()), and then it takes the count: a disk completion
+ * costs one host wake-up, not two plus a signal.  Two things keep the
+ * thread out of the way meanwhile:
+ *  - Both sides wait through epoll with EPOLLEXCLUSIVE.  A write wakes the
+ *    first exclusive waiter in the eventfd's queue that is really asleep,
+ *    and the kernel's idle epoll was queued before the thread's.
+ *  - A burst of completions wakes the thread too, once the kernel's wait
+ *    has ended.  While kernel_idle_waiting is set the thread leaves the
+ *    count alone: the kernel clears the flag before it takes the count,
+ *    so whatever the thread skips, the kernel takes.  The thread's epoll
+ *    is edge-triggered, so a count it leaves does not wake it again.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <host/irq.h>
@@ -20,12 +35,19 @@
 
 struct irq_watch {
 	int fd;
+	int epoll;		/* the thread's own, holding fd alone */
 	enum host_irq irq;
 };
 
 static struct irq_watch watches[HOST_NR_IRQS];
 /* The thread that runs the kernel and takes its interrupts. */
 static pid_t kernel_tid;
+/* Every watched eventfd, for the kernel's idle wait; -1 until one is. */
+static int idle_epoll = -1;
+/* The sources with a watched eventfd, one bit each. */
+static unsigned long watched_irqs;
+/* Set while the kernel sleeps in host_idle_epoll_wait(). */
+static int kernel_idle_waiting;
 
 void host_irq_from_thread(int irq)
 {
@@ -52,19 +74,60 @@ int host_start_thread(void *(*fn)(void *), void *arg)
 	return 0;
 }
 
+/* Take an eventfd's count; true if there was one to take. */
+static bool take_count(int fd)
+{
+	uint64_t count;
+
+	return read(fd, &count, sizeof(count)) == sizeof(count);
+}
+
 static void *watch_eventfd(void *arg)
 {
 	struct irq_watch *w = arg;
-	uint64_t count;
+	struct epoll_event ev;
 
 	for (;;) {
-		if (read(w->fd, &count, sizeof(count)) != sizeof(count)) {
+		if (epoll_wait(w->epoll, &ev, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return NULL;
 		}
-		host_irq_from_thread(w->irq);
+		/* The kernel takes it, or has taken it, from its idle wait. */
+		if (__atomic_load_n(&kernel_idle_waiting, __ATOMIC_SEQ_CST))
+			continue;
+		if (take_count(w->fd))
+			host_irq_from_thread(w->irq);
 	}
+}
+
+static int watch_exclusively(int epoll, int fd, enum host_irq irq,
+			     unsigned int edge)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN | EPOLLEXCLUSIVE | edge,
+		.data.u32 = irq,
+	};
+
+	return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+int host_idle_epoll_wait(const sigset_t *mask)
+{
+	struct epoll_event ev[HOST_NR_IRQS];
+	int n, i;
+
+	if (idle_epoll < 0)
+		return sigsuspend(mask);
+	__atomic_store_n(&kernel_idle_waiting, 1, __ATOMIC_SEQ_CST);
+	n = epoll_pwait(idle_epoll, ev, HOST_NR_IRQS, -1, mask);
+	__atomic_store_n(&kernel_idle_waiting, 0, __ATOMIC_SEQ_CST);
+	/* Every watched count, after the flag: the thread may have left one. */
+	for (i = 0; i < HOST_NR_IRQS; i++)
+		if ((watched_irqs & (1UL << i)) && take_count(watches[i].fd))
+			__atomic_fetch_or(&host_irqs_pending, 1UL << i,
+					  __ATOMIC_SEQ_CST);
+	return n;
 }
 
 int host_irq_eventfd(enum host_irq irq)
@@ -72,14 +135,39 @@ int host_irq_eventfd(enum host_irq irq)
 	struct irq_watch *w = &watches[irq];
 	int err;
 
-	w->fd = eventfd(0, EFD_CLOEXEC);
+	w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (w->fd < 0)
 		return -errno;
 	w->irq = irq;
-	err = host_start_thread(watch_eventfd, w);
-	if (err) {
-		close(w->fd);
-		return err;
+	w->epoll = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epoll < 0) {
+		err = -errno;
+		goto close_fd;
 	}
+	if (idle_epoll < 0) {
+		idle_epoll = epoll_create1(EPOLL_CLOEXEC);
+		if (idle_epoll < 0) {
+			err = -errno;
+			goto close_epoll;
+		}
+	}
+	/* The kernel's entry first: see the top of this file. */
+	err = watch_exclusively(idle_epoll, w->fd, irq, 0);
+	if (err)
+		goto close_epoll;
+	err = watch_exclusively(w->epoll, w->fd, irq, EPOLLET);
+	if (!err)
+		err = host_start_thread(watch_eventfd, w);
+	if (err) {
+		epoll_ctl(idle_epoll, EPOLL_CTL_DEL, w->fd, NULL);
+		goto close_epoll;
+	}
+	watched_irqs |= 1UL << irq;
 	return w->fd;
+
+close_epoll:
+	close(w->epoll);
+close_fd:
+	close(w->fd);
+	return err;
 }

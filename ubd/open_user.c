@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <host/cpu.h>
 #include "ubd_user.h"
 
 struct ubd_disk ubd_disks[HOST_UBD_MAX];
@@ -120,6 +122,11 @@ static int open_image(const char *param, const char *path, bool read_only,
 		fprintf(stderr, "linux: %s: %s: no O_DIRECT on this file system, using buffered I/O\n", param, path);
 		*dfd = *fd;
 	}
+	/* Completions come from that device: run near its interrupts. */
+	if (S_ISBLK(st->st_mode))
+		host_cpu_note_disk(major(st->st_rdev), minor(st->st_rdev));
+	else
+		host_cpu_note_disk(major(st->st_dev), minor(st->st_dev));
 	return 0;
 }
 

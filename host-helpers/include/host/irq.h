@@ -59,7 +59,8 @@ int host_ctrl_request(void);
 /**
  * host_irq_eventfd() - an eventfd whose every write raises @irq.
  *
- * A host thread waits on it (eventfds cannot send SIGIO themselves).
+ * A host thread waits on it (eventfds cannot send SIGIO themselves), and
+ * the kernel itself while it is idle.
  * Returns the descriptor, or a negative errno.
  */
 int host_irq_eventfd(enum host_irq irq);
