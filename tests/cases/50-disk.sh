@@ -263,7 +263,48 @@ disk_discard() {
 		test $((after - before)) -lt 16384
 }
 
+# session_cpus: the distinct CPU lists that the threads of every process
+# in the guest's session may run on (the guest leads its session).
+session_cpus() {
+	local pid
+	for pid in $(ps -e -o pid=,sid= | awk -v s="$GUEST_PID" '$2 == s { print $1 }'); do
+		cat /proc/"$pid"/task/*/status 2>/dev/null
+	done | awk '/^Cpus_allowed_list:/ { print $2 }' | sort -u
+}
+
+# The guest keeps all its host threads and processes on one CPU (which one
+# is host-helpers/cpu.c's choice), and taskset chooses for the user.
+disk_cpu() {
+	local img=$DISK_DIR/cpu.img log cpus ncpu pin
+	ncpu=$(nproc)
+	make_image cpu.img 64M 'echo ON-ITS-CPU; sleep 600' || return
+	for pin in "" 0 $((ncpu - 1)); do
+		log=$TEST_DIR/disk-cpu${pin:+-$pin}.log
+		if [ -n "$pin" ]; then
+			GUEST_CMD=(taskset -c "$pin" "${GUEST_CMD[@]}")
+		fi
+		guest_start "$log" "ubd0=$img" mem=256M
+		[ -z "$pin" ] || GUEST_CMD=("${GUEST_CMD[@]:3}")
+		CHECK_LOGS=("$log" "$log.err")
+		if ! guest_wait_log '^ON-ITS-CPU' "$BOOT_TIMEOUT"; then
+			guest_stop KILL
+			fail "disk-cpu${pin:+-taskset-$pin}" "the guest did not boot" "$log"
+			continue
+		fi
+		cpus=$(session_cpus | tr '\n' ' ')
+		guest_stop TERM
+		if [ -z "$pin" ]; then
+			check disk-cpu-one-for-the-whole-guest "CPU lists: $cpus" \
+				test "$(wc -w <<<"$cpus")" = 1 -a "${cpus%% *}" -ge 0
+		else
+			check "disk-cpu-taskset-$pin" "CPU lists: $cpus" \
+				test "$cpus" = "$pin "
+		fi
+	done
+}
+
 disk_boot
+disk_cpu
 disk_sigkill
 disk_cow
 disk_locking
