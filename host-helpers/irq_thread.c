@@ -10,16 +10,17 @@
  *
  * When the kernel is idle it waits on the same eventfds itself
  * (host_idle_epoll_wait()), and then it takes the count: a disk completion
- * costs one host wake-up, not two plus a signal.  Two things keep the
- * thread out of the way meanwhile:
- *  - Both sides wait through epoll with EPOLLEXCLUSIVE.  A write wakes the
- *    first exclusive waiter in the eventfd's queue that is really asleep,
- *    and the kernel's idle epoll was queued before the thread's.
- *  - A burst of completions wakes the thread too, once the kernel's wait
- *    has ended.  While kernel_idle_waiting is set the thread leaves the
- *    count alone: the kernel clears the flag before it takes the count,
- *    so whatever the thread skips, the kernel takes.  The thread's epoll
- *    is edge-triggered, so a count it leaves does not wake it again.
+ * costs one host wake-up, not two plus a signal.  For that the thread
+ * must keep out of the way:
+ *  - Its watch is taken off the eventfds (EPOLL_CTL_DEL on its own epoll)
+ *    for as long as the kernel's wait lasts, and put back after: a write
+ *    meanwhile wakes the kernel alone.  Putting it back looks at the
+ *    eventfd, so a count left then still wakes the thread.
+ *  - A thread already awake when the kernel went to sleep sees
+ *    kernel_idle_waiting and leaves the count alone: the kernel clears the
+ *    flag before it takes the count, so whatever the thread skips, the
+ *    kernel takes.  The thread's epoll is edge-triggered, so a count it
+ *    leaves does not wake it again.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -101,15 +102,30 @@ static void *watch_eventfd(void *arg)
 	}
 }
 
-static int watch_exclusively(int epoll, int fd, enum host_irq irq,
-			     unsigned int edge)
+static int watch(int epoll, int fd, enum host_irq irq, unsigned int edge)
 {
 	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLEXCLUSIVE | edge,
+		.events = EPOLLIN | edge,
 		.data.u32 = irq,
 	};
 
 	return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Take the thread's watch off every eventfd, or put it back. */
+static void thread_watches(bool on)
+{
+	int i;
+
+	for (i = 0; i < HOST_NR_IRQS; i++) {
+		if (!(watched_irqs & (1UL << i)))
+			continue;
+		if (on)
+			watch(watches[i].epoll, watches[i].fd, i, EPOLLET);
+		else
+			epoll_ctl(watches[i].epoll, EPOLL_CTL_DEL,
+				  watches[i].fd, NULL);
+	}
 }
 
 int host_idle_epoll_wait(const sigset_t *mask)
@@ -119,6 +135,7 @@ int host_idle_epoll_wait(const sigset_t *mask)
 
 	if (idle_epoll < 0)
 		return sigsuspend(mask);
+	thread_watches(false);
 	__atomic_store_n(&kernel_idle_waiting, 1, __ATOMIC_SEQ_CST);
 	n = epoll_pwait(idle_epoll, ev, HOST_NR_IRQS, -1, mask);
 	__atomic_store_n(&kernel_idle_waiting, 0, __ATOMIC_SEQ_CST);
@@ -127,6 +144,8 @@ int host_idle_epoll_wait(const sigset_t *mask)
 		if ((watched_irqs & (1UL << i)) && take_count(watches[i].fd))
 			__atomic_fetch_or(&host_irqs_pending, 1UL << i,
 					  __ATOMIC_SEQ_CST);
+	/* A count that comes from here on makes the thread's epoll ready. */
+	thread_watches(true);
 	return n;
 }
 
@@ -151,11 +170,10 @@ int host_irq_eventfd(enum host_irq irq)
 			goto close_epoll;
 		}
 	}
-	/* The kernel's entry first: see the top of this file. */
-	err = watch_exclusively(idle_epoll, w->fd, irq, 0);
+	err = watch(idle_epoll, w->fd, irq, 0);
 	if (err)
 		goto close_epoll;
-	err = watch_exclusively(w->epoll, w->fd, irq, EPOLLET);
+	err = watch(w->epoll, w->fd, irq, EPOLLET);
 	if (!err)
 		err = host_start_thread(watch_eventfd, w);
 	if (err) {
