@@ -7,6 +7,10 @@
 #
 #   ceiling    on the host, the image file opened with O_DIRECT
 #   ours       /dev/ubdb in ./linux (ubd1=IMAGE)
+#   same CPU   the ceiling again, pinned (taskset) to the one host CPU our
+#              guest ran on: the guest keeps itself on one CPU by design
+#              (host-helpers/cpu.c), while the host program may use both;
+#              shown for what it explains, the goal is against the ceiling
 #   upstream   /dev/ubdb in upstream's UML (build/upstream/linux, made by
 #              tests/bench/upstream-uml.sh; same ubd1=IMAGE syntax)
 #
@@ -106,25 +110,37 @@ host_side() {	# BEFORE AFTER LOG FIGURE -> host_ios=... host_avg_inflight=...
 }
 
 run_guest() {	# BINARY FIGURE LOG
-	local home before after side
+	local home before after side pid cpus=
 	home=$(mktemp -d /dev/shm/diskbench.XXXXXX)
 	chmod 777 "$home"
 	"$out/diskbench" --evict "$image"
 	before=$(host_disk)
 	HOME=$home TMPDIR=$home timeout -k 5 300 "${as_user[@]}" "$1" \
 		mem=256M initrd="$out/disk-$2.img" ubd1="$image" \
-		</dev/null >"$3" 2>&1 || true
+		</dev/null >"$3" 2>&1 &
+	# The CPUs the guest (timeout's child) keeps to, once it has chosen.
+	while kill -0 $! 2>/dev/null; do
+		pid=$(pgrep -P $! | head -n 1) || true
+		if [ -n "$pid" ] && ! [[ $cpus =~ ^[0-9]+$ ]]; then
+			cpus=$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || true
+		fi
+		sleep 0.2
+	done
+	wait $! || true
 	after=$(host_disk)
 	rm -rf "$home"
 	side=$(host_side "$before" "$after" "$3" "$2")
 	if [ -n "$side" ]; then
 		echo "$side" >>"$3"
 	fi
+	echo "guest_cpus=$cpus" >>"$3"
 }
 
-run_host() {	# FIGURE LOG
+run_host() {	# FIGURE LOG [CPUS]
+	local pin=()
+	[ -z "${3:-}" ] || pin=(taskset -c "$3")
 	"$out/diskbench" --evict "$image"
-	"${as_user[@]}" "$out/diskbench" -m "$MIB" -t "$SECS" "$image" "$1" \
+	"${pin[@]}" "${as_user[@]}" "$out/diskbench" -m "$MIB" -t "$SECS" "$image" "$1" \
 		>"$2" 2>&1 || true
 }
 
@@ -146,7 +162,7 @@ complain() {	# WHO LOG
 declare -A result detail
 for f in "${figures[@]}"; do
 	key=${f}_$(unit "$f")
-	h=() o=() u=()
+	h=() o=() u=() c=()
 	for ((r = 1; r <= RUNS; r++)); do
 		run_host "$f" "$out/disk-host-$f.log"
 		h+=("$(value "$out/disk-host-$f.log" "$key")")
@@ -155,6 +171,12 @@ for f in "${figures[@]}"; do
 		run_guest "$top/linux" "$f" "$out/disk-ours-$f.log"
 		o+=("$(value "$out/disk-ours-$f.log" "$key")")
 		[ -n "${o[-1]}" ] || complain "our guest" "$out/disk-ours-$f.log"
+
+		cpu=$(value "$out/disk-ours-$f.log" guest_cpus)
+		if [[ $cpu =~ ^[0-9]+$ ]]; then
+			run_host "$f" "$out/disk-host-cpu-$f.log" "$cpu"
+			c+=("$(value "$out/disk-host-cpu-$f.log" "$key")")
+		fi
 
 		if [ "$have_upstream" = 1 ]; then
 			run_guest "$upstream" "$f" "$out/disk-upstream-$f.log"
@@ -165,6 +187,10 @@ for f in "${figures[@]}"; do
 	done
 	result[$f,host]=$(median "${h[@]}")
 	result[$f,ours]=$(median "${o[@]}")
+	result[$f,cpu]=
+	if [ ${#c[@]} -gt 0 ]; then
+		result[$f,cpu]=$(median "${c[@]}")
+	fi
 	result[$f,upstream]=
 	if [ ${#u[@]} -gt 0 ]; then
 		result[$f,upstream]=$(median "${u[@]}")
@@ -191,17 +217,18 @@ done
 printf '\ndisk benchmark: %s MiB sequential, %s s random, %s run(s) each; image %s (%s)\n' \
 	"$MIB" "$SECS" "$RUNS" "$image" "$fstype"
 printf 'MB/s = 10^6 bytes/s; IOPS = 4 KiB reads/s\n\n'
-printf '%-10s %-5s %10s %10s %10s %12s %12s\n' figure unit ceiling ours upstream \
-	ours/ceiling ours/upstream
+printf '%-10s %-5s %10s %10s %10s %12s %12s %10s %9s\n' figure unit ceiling ours upstream \
+	ours/ceiling ours/upstream "same CPU" ours/same
 for f in "${figures[@]}"; do
 	awk -v f="$f" -v un="$( [ "$(unit "$f")" = MBps ] && echo MB/s || echo IOPS)" \
 	    -v h="${result[$f,host]}" -v o="${result[$f,ours]}" \
-	    -v u="${result[$f,upstream]}" 'BEGIN {
+	    -v u="${result[$f,upstream]}" -v c="${result[$f,cpu]}" 'BEGIN {
 		rh = (o != "" && h > 0) ? sprintf("%.0f%%", 100 * o / h) : "n/a"
 		ru = (o != "" && u > 0) ? sprintf("%.2f", o / u) : "n/a"
-		printf "%-10s %-5s %10s %10s %10s %12s %12s\n", f, un,
+		rc = (o != "" && c > 0) ? sprintf("%.0f%%", 100 * o / c) : "n/a"
+		printf "%-10s %-5s %10s %10s %10s %12s %12s %10s %9s\n", f, un,
 		       h == "" ? "n/a" : h, o == "" ? "n/a" : o,
-		       u == "" ? "n/a" : u, rh, ru }'
+		       u == "" ? "n/a" : u, rh, ru, c == "" ? "n/a" : c, rc }'
 done
 
 # "avg in flight" is time in queue over wall time (Little's law), from
