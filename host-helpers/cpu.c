@@ -125,7 +125,7 @@ void host_cpu_note_disk(unsigned int major, unsigned int minor)
 }
 
 /* Per-CPU counts of the noted interrupts, from /proc/interrupts. */
-static int count_disk_irqs(unsigned long long *count, int ncpus)
+static int count_disk_irqs(unsigned long long *count)
 {
 	char *line = NULL, *p;
 	size_t cap = 0;
@@ -151,7 +151,7 @@ static int count_disk_irqs(unsigned long long *count, int ncpus)
 
 			if (end == p)
 				break;
-			if (i < ncpus)
+			if (i < CPU_SETSIZE)
 				count[i] += n;
 			p = end;
 		}
@@ -167,7 +167,7 @@ static int disk_cpu(const cpu_set_t *allowed)
 	unsigned long long count[CPU_SETSIZE] = { 0 }, total = 0;
 	int i, best = -1;
 
-	if (!nr_disk_irqs || count_disk_irqs(count, CPU_SETSIZE))
+	if (!nr_disk_irqs || count_disk_irqs(count))
 		return -1;
 	for (i = 0; i < CPU_SETSIZE; i++) {
 		total += count[i];
@@ -182,7 +182,7 @@ static int disk_cpu(const cpu_set_t *allowed)
 /* Busy and total jiffies of every CPU, from /proc/stat. */
 static void cpu_times(unsigned long long *busy, unsigned long long *all)
 {
-	unsigned long long v[10];
+	unsigned long long v[8];
 	char line[512];
 	FILE *f = fopen("/proc/stat", "r");
 	int cpu, i, n;

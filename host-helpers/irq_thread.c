@@ -11,16 +11,12 @@
  * When the kernel is idle it waits on the same eventfds itself
  * (host_idle_epoll_wait()), and then it takes the count: a disk completion
  * costs one host wake-up, not two plus a signal.  For that the thread
- * must keep out of the way:
- *  - Its watch is taken off the eventfds (EPOLL_CTL_DEL on its own epoll)
- *    for as long as the kernel's wait lasts, and put back after: a write
- *    meanwhile wakes the kernel alone.  Putting it back looks at the
- *    eventfd, so a count left then still wakes the thread.
- *  - A thread already awake when the kernel went to sleep sees
- *    kernel_idle_waiting and leaves the count alone: the kernel clears the
- *    flag before it takes the count, so whatever the thread skips, the
- *    kernel takes.  The thread's epoll is edge-triggered, so a count it
- *    leaves does not wake it again.
+ * keeps out of the way: its watch is taken off the eventfds (EPOLL_CTL_DEL on its own epoll)
+ * for as long as the kernel's wait lasts, and put back after: a write
+ * meanwhile wakes the kernel alone.  Putting it back looks at the eventfd,
+ * so a count that comes after the kernel took them still wakes the thread.
+ * Should the thread take a count first (it was awake already), its signal
+ * ends the kernel's wait as any signal would.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -47,8 +43,6 @@ static pid_t kernel_tid;
 static int idle_epoll = -1;
 /* The sources with a watched eventfd, one bit each. */
 static unsigned long watched_irqs;
-/* Set while the kernel sleeps in host_idle_epoll_wait(). */
-static int kernel_idle_waiting;
 
 void host_irq_from_thread(int irq)
 {
@@ -94,9 +88,7 @@ static void *watch_eventfd(void *arg)
 				continue;
 			return NULL;
 		}
-		/* The kernel takes it, or has taken it, from its idle wait. */
-		if (__atomic_load_n(&kernel_idle_waiting, __ATOMIC_SEQ_CST))
-			continue;
+		/* The kernel may have taken it, from its idle wait. */
 		if (take_count(w->fd))
 			host_irq_from_thread(w->irq);
 	}
@@ -136,10 +128,8 @@ int host_idle_epoll_wait(const sigset_t *mask)
 	if (idle_epoll < 0)
 		return sigsuspend(mask);
 	thread_watches(false);
-	__atomic_store_n(&kernel_idle_waiting, 1, __ATOMIC_SEQ_CST);
 	n = epoll_pwait(idle_epoll, ev, HOST_NR_IRQS, -1, mask);
-	__atomic_store_n(&kernel_idle_waiting, 0, __ATOMIC_SEQ_CST);
-	/* Every watched count, after the flag: the thread may have left one. */
+	/* Every watched count, also one that a signal's end of the wait left. */
 	for (i = 0; i < HOST_NR_IRQS; i++)
 		if ((watched_irqs & (1UL << i)) && take_count(watches[i].fd))
 			__atomic_fetch_or(&host_irqs_pending, 1UL << i,

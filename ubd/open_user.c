@@ -102,6 +102,7 @@ static int open_image(const char *param, const char *path, bool read_only,
 		      int *fd, int *dfd, struct stat *st)
 {
 	int flags = (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	dev_t dev;
 
 	if (stat(path, st) < 0)
 		return refuse(param, "%s: %s", path, strerror(errno));
@@ -123,10 +124,8 @@ static int open_image(const char *param, const char *path, bool read_only,
 		*dfd = *fd;
 	}
 	/* Completions come from that device: run near its interrupts. */
-	if (S_ISBLK(st->st_mode))
-		host_cpu_note_disk(major(st->st_rdev), minor(st->st_rdev));
-	else
-		host_cpu_note_disk(major(st->st_dev), minor(st->st_dev));
+	dev = S_ISBLK(st->st_mode) ? st->st_rdev : st->st_dev;
+	host_cpu_note_disk(major(dev), minor(dev));
 	return 0;
 }
 

@@ -276,15 +276,16 @@ session_cpus() {
 # is host-helpers/cpu.c's choice), and taskset chooses for the user.
 disk_cpu() {
 	local img=$DISK_DIR/cpu.img log cpus ncpu pin
+	local plain=("${GUEST_CMD[@]}")
 	ncpu=$(nproc)
 	make_image cpu.img 64M 'echo ON-ITS-CPU; sleep 600' || return
 	for pin in "" 0 $((ncpu - 1)); do
 		log=$TEST_DIR/disk-cpu${pin:+-$pin}.log
 		if [ -n "$pin" ]; then
-			GUEST_CMD=(taskset -c "$pin" "${GUEST_CMD[@]}")
+			GUEST_CMD=(taskset -c "$pin" "${plain[@]}")
 		fi
 		guest_start "$log" "ubd0=$img" mem=256M
-		[ -z "$pin" ] || GUEST_CMD=("${GUEST_CMD[@]:3}")
+		GUEST_CMD=("${plain[@]}")
 		CHECK_LOGS=("$log" "$log.err")
 		if ! guest_wait_log '^ON-ITS-CPU' "$BOOT_TIMEOUT"; then
 			guest_stop KILL
