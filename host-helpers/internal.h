@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <time.h>
 
 /* The guest-memory file (physmem.c). */
 extern int host_physmem_fd;
@@ -31,7 +32,7 @@ int host_stub_clone(unsigned long data_phys, int memfd);
  */
 int host_start_thread(void *(*fn)(void *), void *arg);
 void host_irq_from_thread(int irq);
-int host_idle_epoll_wait(const sigset_t *mask);
+int host_idle_epoll_wait(const struct timespec *timeout);
 
 /* Put the terminal back as it was before the guest (terminal.c). */
 void host_terminal_restore(void);

@@ -23,6 +23,28 @@ static volatile sig_atomic_t ctrl_seen;
 
 static const int irq_signals[] = { SIGALRM, SIGIO, SIGTERM, SIGINT, SIGHUP };
 
+/*
+ * The idle wait's timeout.  The kernel looks at host_irqs_pending and
+ * then waits; a signal that comes between the two sets this to zero, so
+ * that the wait, which reads it on entry, ends at once.  (One that comes
+ * during the wait interrupts it.)  Blocking the signals around the look
+ * would do the same for two system calls on every idle wait, one of them
+ * on the way from a disk's completion to the guest's next request.
+ */
+static struct timespec idle_timeout;
+static volatile sig_atomic_t idle_looking;
+
+/* Longest idle wait: the idle loop then just waits again. */
+#define IDLE_WAIT_MAX_SEC	3600
+
+static void end_idle_wait(void)
+{
+	if (idle_looking) {
+		idle_timeout.tv_sec = 0;
+		idle_timeout.tv_nsec = 0;
+	}
+}
+
 void host_irqs_replay(void)
 {
 	unsigned long pending;
@@ -42,6 +64,7 @@ static void raise_irq(enum host_irq irq)
 	int saved_errno = errno;
 
 	__atomic_fetch_or(&host_irqs_pending, 1UL << irq, __ATOMIC_SEQ_CST);
+	end_idle_wait();
 	if (host_irqs_on)
 		host_irqs_replay();
 	errno = saved_errno;
@@ -61,6 +84,7 @@ static void on_io(int sig, siginfo_t *info, void *ctx)
 	int saved_errno = errno;
 
 	if (info->si_code == SI_TKILL) {
+		end_idle_wait();
 		if (host_irqs_on && host_irqs_pending)
 			host_irqs_replay();
 		errno = saved_errno;
@@ -163,20 +187,12 @@ int host_irqs_init(void)
 
 void host_idle_wait(void)
 {
-	sigset_t irqs, old;
-	unsigned int i;
-
-	sigemptyset(&irqs);
-	for (i = 0; i < sizeof(irq_signals) / sizeof(irq_signals[0]); i++)
-		sigaddset(&irqs, irq_signals[i]);
-
-	/*
-	 * Block, look, then sleep and unblock in one step: a signal that
-	 * comes after the look still ends the sleep, and so does a write to
-	 * a watched eventfd (irq_thread.c).
-	 */
-	sigprocmask(SIG_BLOCK, &irqs, &old);
+	idle_timeout.tv_sec = IDLE_WAIT_MAX_SEC;
+	idle_timeout.tv_nsec = 0;
+	idle_looking = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (!host_irqs_pending)
-		host_idle_epoll_wait(&old);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+		host_idle_epoll_wait(&idle_timeout);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	idle_looking = 0;
 }

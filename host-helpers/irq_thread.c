@@ -8,17 +8,23 @@
  * signalling means no completion is ever missed: one that comes after
  * the kernel looked wakes the thread again.
  *
- * When the kernel is idle it waits on the same eventfds itself
- * (host_idle_epoll_wait()), and then it takes the count: a disk completion
- * costs one host wake-up, not two plus a signal.  For that the thread
- * keeps out of the way: its watch is taken off the eventfds (EPOLL_CTL_DEL on its own epoll)
- * for as long as the kernel's wait lasts, and put back after: a write
- * meanwhile wakes the kernel alone.  Putting it back looks at the eventfd,
- * so a count that comes after the kernel took them still wakes the thread.
- * Should the thread take a count first (it was awake already), its signal
- * ends the kernel's wait as any signal would.
+ * The thread's watch costs system calls to put on and take off, so it is
+ * on only while the source has work in flight (host_irq_expect()) and the
+ * kernel is not idle.  When the kernel is idle it waits on the eventfds
+ * itself (host_idle_epoll_wait()), and a completion then wakes it alone:
+ * the thread's watch comes off for the wait.  After a wait that the
+ * eventfd ended, the watch stays off until the source, having looked at
+ * what finished, says it still expects more: in the common case of a disk
+ * that finished everything it had, the way from the completion to the
+ * guest's next request holds no system call of ours.
+ *
+ * The kernel's own watch is edge-triggered and it never reads the count:
+ * every write wakes its wait, or ends the next one at once if the kernel
+ * was not waiting.  host_irq_expect() takes the count before the thread
+ * watches again, so the thread wakes only for writes that come later.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -32,17 +38,17 @@
 
 struct irq_watch {
 	int fd;
-	int epoll;		/* the thread's own, holding fd alone */
+	int epoll;		/* the thread's own: fd, while watched */
+	bool open;		/* host_irq_eventfd() made it */
+	bool watched;
 	enum host_irq irq;
 };
 
 static struct irq_watch watches[HOST_NR_IRQS];
 /* The thread that runs the kernel and takes its interrupts. */
 static pid_t kernel_tid;
-/* Every watched eventfd, for the kernel's idle wait; -1 until one is. */
+/* Every source's eventfd, for the kernel's idle wait; -1 until one. */
 static int idle_epoll = -1;
-/* The sources with a watched eventfd, one bit each. */
-static unsigned long watched_irqs;
 
 void host_irq_from_thread(int irq)
 {
@@ -88,7 +94,7 @@ static void *watch_eventfd(void *arg)
 				continue;
 			return NULL;
 		}
-		/* The kernel may have taken it, from its idle wait. */
+		/* host_irq_expect() may have taken it meanwhile. */
 		if (take_count(w->fd))
 			host_irq_from_thread(w->irq);
 	}
@@ -104,38 +110,65 @@ static int watch(int epoll, int fd, enum host_irq irq, unsigned int edge)
 	return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* Take the thread's watch off every eventfd, or put it back. */
-static void thread_watches(bool on)
+void host_irq_expect(enum host_irq irq)
 {
-	int i;
+	struct irq_watch *w = &watches[irq];
 
-	for (i = 0; i < HOST_NR_IRQS; i++) {
-		if (!(watched_irqs & (1UL << i)))
-			continue;
-		if (on)
-			watch(watches[i].epoll, watches[i].fd, i, EPOLLET);
-		else
-			epoll_ctl(watches[i].epoll, EPOLL_CTL_DEL,
-				  watches[i].fd, NULL);
-	}
+	if (!w->open || w->watched)
+		return;
+	/* A count from before: the kernel may not have seen its work yet. */
+	if (take_count(w->fd))
+		__atomic_fetch_or(&host_irqs_pending, 1UL << irq,
+				  __ATOMIC_SEQ_CST);
+	if (watch(w->epoll, w->fd, irq, EPOLLET) == 0)
+		w->watched = true;
 }
 
-int host_idle_epoll_wait(const sigset_t *mask)
+/* Wait with epoll_pwait2(), or where the host lacks it, ppoll(). */
+static int wait_idle_epoll(struct epoll_event *ev, int max,
+			   const struct timespec *timeout)
+{
+	static bool no_pwait2;
+	struct pollfd pfd = { .fd = idle_epoll, .events = POLLIN };
+	int n;
+
+	if (!no_pwait2) {
+		n = epoll_pwait2(idle_epoll, ev, max, timeout, NULL);
+		if (n >= 0 || errno != ENOSYS)
+			return n;
+		no_pwait2 = true;
+	}
+	n = ppoll(&pfd, 1, timeout, NULL);
+	if (n <= 0)
+		return n;
+	return epoll_wait(idle_epoll, ev, max, 0);
+}
+
+int host_idle_epoll_wait(const struct timespec *timeout)
 {
 	struct epoll_event ev[HOST_NR_IRQS];
+	unsigned long was_watched = 0, fired = 0;
 	int n, i;
 
 	if (idle_epoll < 0)
-		return sigsuspend(mask);
-	thread_watches(false);
-	n = epoll_pwait(idle_epoll, ev, HOST_NR_IRQS, -1, mask);
-	/* Every watched count, also one that a signal's end of the wait left. */
+		return ppoll(NULL, 0, timeout, NULL);
+	for (i = 0; i < HOST_NR_IRQS; i++) {
+		if (!watches[i].watched)
+			continue;
+		epoll_ctl(watches[i].epoll, EPOLL_CTL_DEL, watches[i].fd,
+			  NULL);
+		watches[i].watched = false;
+		was_watched |= 1UL << i;
+	}
+	n = wait_idle_epoll(ev, HOST_NR_IRQS, timeout);
+	for (i = 0; i < n; i++)
+		fired |= 1UL << ev[i].data.u32;
+	if (fired)
+		__atomic_fetch_or(&host_irqs_pending, fired, __ATOMIC_SEQ_CST);
+	/* A source the wait did not hear from still has its work out. */
 	for (i = 0; i < HOST_NR_IRQS; i++)
-		if ((watched_irqs & (1UL << i)) && take_count(watches[i].fd))
-			__atomic_fetch_or(&host_irqs_pending, 1UL << i,
-					  __ATOMIC_SEQ_CST);
-	/* A count that comes from here on makes the thread's epoll ready. */
-	thread_watches(true);
+		if (was_watched & ~fired & (1UL << i))
+			host_irq_expect(i);
 	return n;
 }
 
@@ -160,17 +193,15 @@ int host_irq_eventfd(enum host_irq irq)
 			goto close_epoll;
 		}
 	}
-	err = watch(idle_epoll, w->fd, irq, 0);
+	err = watch(idle_epoll, w->fd, irq, EPOLLET);
 	if (err)
 		goto close_epoll;
-	err = watch(w->epoll, w->fd, irq, EPOLLET);
-	if (!err)
-		err = host_start_thread(watch_eventfd, w);
+	err = host_start_thread(watch_eventfd, w);
 	if (err) {
 		epoll_ctl(idle_epoll, EPOLL_CTL_DEL, w->fd, NULL);
 		goto close_epoll;
 	}
-	watched_irqs |= 1UL << irq;
+	w->open = true;
 	return w->fd;
 
 close_epoll:

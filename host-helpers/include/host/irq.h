@@ -57,13 +57,24 @@ void host_idle_wait(void);
 int host_ctrl_request(void);
 
 /**
- * host_irq_eventfd() - an eventfd whose every write raises @irq.
+ * host_irq_eventfd() - an eventfd whose writes raise @irq.
  *
- * A host thread waits on it (eventfds cannot send SIGIO themselves), and
- * the kernel itself while it is idle.
+ * The kernel waits on it itself while it is idle; otherwise a host thread
+ * does (eventfds cannot send SIGIO), but only after host_irq_expect().
  * Returns the descriptor, or a negative errno.
  */
 int host_irq_eventfd(enum host_irq irq);
+
+/**
+ * host_irq_expect() - writes to @irq's eventfd may come while the kernel runs.
+ *
+ * The source calls this when it has work out that will write the eventfd:
+ * after starting some, and after handling its interrupt if some is still
+ * out.  It lasts until the kernel's next idle wait that the eventfd ends.
+ * A write from before the call raises @irq now.  Cheap when it is
+ * already in force.
+ */
+void host_irq_expect(enum host_irq irq);
 
 /* Provided by the kernel: handle the sources in @pending (a bit mask). */
 void um_irq_entry(unsigned long pending);
