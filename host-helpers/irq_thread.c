@@ -124,7 +124,10 @@ void host_irq_expect(enum host_irq irq)
 		w->watched = true;
 }
 
-/* Wait with epoll_pwait2(), or where the host lacks it, ppoll(). */
+/*
+ * Wait with epoll_pwait2(), or with ppoll() where the host lacks it (any
+ * failure but a signal's says so: the arguments are always valid).
+ */
 static int wait_idle_epoll(struct epoll_event *ev, int max,
 			   const struct timespec *timeout)
 {
@@ -134,7 +137,7 @@ static int wait_idle_epoll(struct epoll_event *ev, int max,
 
 	if (!no_pwait2) {
 		n = epoll_pwait2(idle_epoll, ev, max, timeout, NULL);
-		if (n >= 0 || errno != ENOSYS)
+		if (n >= 0 || errno == EINTR)
 			return n;
 		no_pwait2 = true;
 	}

@@ -48,7 +48,7 @@
  * its vDSO, does not pay.  The run overshoots its time by a few batches,
  * and that time is counted.
  */
-#define CLOCK_EVERY	16
+#define CLOCK_EVERY	64
 /* Nanoseconds between samples of the inflight file. */
 #define SAMPLE_NS	20000000
 /* f_type of tmpfs and ramfs, where O_DIRECT measures memory. */
