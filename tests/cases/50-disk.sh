@@ -263,6 +263,21 @@ disk_discard() {
 		test $((after - before)) -lt 16384
 }
 
+# Completions reach a guest that never idles: a busy loop keeps the CPU,
+# so only the host thread watching the completion eventfd can bring them
+# in (the idle wait, which also does, never comes).
+disk_busy() {
+	local img=$DISK_DIR/busy.img log=$TEST_DIR/disk-busy.log
+	make_image busy.img 64M '(while :; do :; done) & spin=$!;
+		dd if=/dev/ubda of=/dev/null bs=4k count=8192 iflag=direct &&
+		echo READ-WHILE-BUSY; kill $spin' || return
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" mem=256M ||
+		{ fail disk-reads-while-cpu-busy "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-reads-while-cpu-busy "status $GUEST_STATUS" \
+		grep -aq '^READ-WHILE-BUSY' "$log"
+}
+
 # session_cpus: the distinct CPU lists that the threads of every process
 # in the guest's session may run on (the guest leads its session).
 session_cpus() {
@@ -305,6 +320,7 @@ disk_cpu() {
 }
 
 disk_boot
+disk_busy
 disk_cpu
 disk_sigkill
 disk_cow
