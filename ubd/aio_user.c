@@ -404,7 +404,7 @@ static void refused(struct iocb *cb, int err)
 		finish_now(req, r->err);
 }
 
-void host_ubd_commit(void)
+void host_ubd_commit(int more)
 {
 	int done = 0, ret;
 
@@ -421,8 +421,12 @@ void host_ubd_commit(void)
 		in_flight += ret;
 	}
 	nr_unsubmitted = 0;
-	/* finish_now() writes the eventfd too: that is its requests' news. */
-	if (in_flight || nr_done)
+	/*
+	 * finish_now() writes the eventfd too: that is its requests' news.
+	 * Arming costs two system calls, which would hold back the next
+	 * pieces of the run; the last commit of the run looks at every count.
+	 */
+	if (!more && (in_flight || nr_done))
 		host_irq_expect(HOST_IRQ_DISK);
 }
 

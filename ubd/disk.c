@@ -126,15 +126,18 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
 			      blk_rq_bytes(rq), cmd->segs, nsegs);
 	/*
-	 * The batch goes to the host with its last request, or in pieces of
-	 * UBD_SUBMIT_CHUNK; and requests the host has finished meanwhile end
-	 * now, without waiting for the interrupt to carry the news (it will
-	 * find nothing left).
+	 * The batch goes to the host in pieces of UBD_SUBMIT_CHUNK and with
+	 * its last request; then requests the host has finished meanwhile
+	 * end at once, without waiting for the interrupt to carry the news
+	 * (it will find nothing left).
 	 */
-	if (bd->last || err || ++ubd_unsubmitted >= UBD_SUBMIT_CHUNK) {
+	if (bd->last || err) {
 		ubd_unsubmitted = 0;
-		host_ubd_commit();
+		host_ubd_commit(false);
 		host_ubd_reap(ubd_done);
+	} else if (++ubd_unsubmitted >= UBD_SUBMIT_CHUNK) {
+		ubd_unsubmitted = 0;
+		host_ubd_commit(true);
 	}
 	local_irq_restore(irqflags);
 
@@ -152,7 +155,7 @@ static void ubd_commit_rqs(struct blk_mq_hw_ctx *hctx)
 
 	local_irq_save(irqflags);
 	ubd_unsubmitted = 0;
-	host_ubd_commit();
+	host_ubd_commit(false);
 	local_irq_restore(irqflags);
 }
 

@@ -161,7 +161,7 @@ complain() {	# WHO LOG
 	tail -n 15 "$2" | sed 's/^/    /' >&2
 }
 
-declare -A result detail
+declare -A result detail runs
 for f in "${figures[@]}"; do
 	key=${f}_$(unit "$f")
 	h=() o=() u=() c=()
@@ -187,6 +187,15 @@ for f in "${figures[@]}"; do
 				complain "upstream's guest" "$out/disk-upstream-$f.log"
 		fi
 	done
+	# Each run's share of the ceiling measured just before it: the VM's
+	# speed drifts over minutes, and this shows how much.
+	pairs=()
+	for ((r = 0; r < RUNS; r++)); do
+		if [ -n "${h[r]}" ] && [ -n "${o[r]}" ]; then
+			pairs+=("$(awk -v o="${o[r]}" -v h="${h[r]}" 'BEGIN { printf "%.0f%%", 100 * o / h }')")
+		fi
+	done
+	runs[$f]=${pairs[*]}
 	result[$f,host]=$(median "${h[@]}")
 	result[$f,ours]=$(median "${o[@]}")
 	result[$f,cpu]=
@@ -244,6 +253,11 @@ for f in "${figures[@]}"; do
 			printf '  %-10s %-9s %s\n' "$f" "$who" "${detail[$f,$who]}"
 		fi
 	done
+done
+
+printf '\nours/ceiling in each run (against the ceiling measured just before it):\n'
+for f in "${figures[@]}"; do
+	printf '  %-10s %s\n' "$f" "${runs[$f]:-n/a}"
 done
 
 # The goals: depth 32 at 80% of the ceiling, and above upstream everywhere.

@@ -88,8 +88,12 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 		    unsigned long long offset, unsigned long long len,
 		    const struct host_ubd_seg *segs, int nsegs);
 
-/* Start every request submitted since the last call, in one batch. */
-void host_ubd_commit(void);
+/*
+ * Start every request submitted since the last call, in one batch.  @more
+ * says that more requests follow at once: the host thread that watches
+ * for completions is then left to the call that ends the run of them.
+ */
+void host_ubd_commit(int more);
 
 /**
  * host_ubd_reap() - finish the requests whose host I/O has completed.
