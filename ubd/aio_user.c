@@ -76,6 +76,15 @@ static int in_flight;
 static struct iocb *unsubmitted[NR_SLOTS];
 static int nr_unsubmitted;
 
+/*
+ * Operations handed to the host at most in one io_submit().  The host disk
+ * starts on a batch only when it is kicked, at the end of the call, and a
+ * call of 32 takes tens of microseconds: handing them over in pieces lets
+ * the disk work on the first while the rest are prepared.  8 did best in
+ * random reads at depth 32 (Documentation/disks.rst).
+ */
+#define SUBMIT_CHUNK	8
+
 /* Requests finished at submission (discard, errors): reported by reap. */
 static int done_list[NR_REQS];
 static int nr_done;
@@ -318,6 +327,39 @@ static void finish_now(int req, int err)
 		reqs[req].err = reqs[req].err ?: -errno;
 }
 
+/* An operation the host would not take: its request fails. */
+static void refused(struct iocb *cb, int err)
+{
+	struct ubd_slot *s = cb->data;
+	struct ubd_req *r = &reqs[s->req];
+	int req = s->req;
+
+	put_slot(s);
+	r->err = r->err ?: err;
+	if (--r->pending == 0)
+		finish_now(req, r->err);
+}
+
+/* Hand the host every prepared operation. */
+static void submit_prepared(void)
+{
+	int done = 0, ret;
+
+	while (done < nr_unsubmitted) {
+		ret = io_submit(aio, nr_unsubmitted - done, unsubmitted + done);
+		if (ret == -EINTR || ret == -EAGAIN)
+			continue;
+		if (ret <= 0) {
+			/* The first one is refused; the rest may go. */
+			refused(unsubmitted[done++], ret ?: -EIO);
+			continue;
+		}
+		done += ret;
+		in_flight += ret;
+	}
+	nr_unsubmitted = 0;
+}
+
 int host_ubd_submit(int n, void *cookie, int op, int flags,
 		    unsigned long long offset, unsigned long long len,
 		    const struct host_ubd_seg *segs, int nsegs)
@@ -388,45 +430,20 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 
 	for (i = 0; i < nr; i++)
 		unsubmitted[nr_unsubmitted++] = cbs[i];
+	if (nr_unsubmitted >= SUBMIT_CHUNK)
+		submit_prepared();
 	return 0;
 }
 
-/* An operation the host would not take: its request fails. */
-static void refused(struct iocb *cb, int err)
+void host_ubd_commit(void)
 {
-	struct ubd_slot *s = cb->data;
-	struct ubd_req *r = &reqs[s->req];
-	int req = s->req;
-
-	put_slot(s);
-	r->err = r->err ?: err;
-	if (--r->pending == 0)
-		finish_now(req, r->err);
-}
-
-void host_ubd_commit(int more)
-{
-	int done = 0, ret;
-
-	while (done < nr_unsubmitted) {
-		ret = io_submit(aio, nr_unsubmitted - done, unsubmitted + done);
-		if (ret == -EINTR || ret == -EAGAIN)
-			continue;
-		if (ret <= 0) {
-			/* The first one is refused; the rest may go. */
-			refused(unsubmitted[done++], ret ?: -EIO);
-			continue;
-		}
-		done += ret;
-		in_flight += ret;
-	}
-	nr_unsubmitted = 0;
+	submit_prepared();
 	/*
 	 * finish_now() writes the eventfd too: that is its requests' news.
-	 * Arming costs two system calls, which would hold back the next
-	 * pieces of the run; the last commit of the run looks at every count.
+	 * Arming costs two system calls, which would hold back the pieces
+	 * started before; this end of the batch looks at every count.
 	 */
-	if (!more && (in_flight || nr_done))
+	if (in_flight || nr_done)
 		host_irq_expect(HOST_IRQ_DISK);
 }
 

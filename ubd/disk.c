@@ -21,15 +21,6 @@
 #define UBD_MAX_SEGS		128
 #define UBD_MINORS		16
 
-/*
- * Requests handed to the host at most in one io_submit().  The host disk
- * starts on a batch only when it is kicked, at the end of the call, and a
- * call of 32 takes tens of microseconds: handing them over in pieces lets
- * the disk work on the first while the rest are prepared.  8 did best in
- * random reads at depth 32 (Documentation/disks.rst).
- */
-#define UBD_SUBMIT_CHUNK	8
-
 struct ubd {
 	int index;
 	struct gendisk *disk;
@@ -45,8 +36,6 @@ static int ubd_major;
 static struct ubd *ubds[HOST_UBD_MAX];
 /* A request was turned away for lack of host room: rerun the queues. */
 static bool ubd_starved;
-/* Requests given to the host engine since its last commit, all disks. */
-static int ubd_unsubmitted;
 
 /* Keep ubdN= parameters away from init: the host side took them. */
 static int __init ubd_param_seen(char *str)
@@ -126,18 +115,14 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
 			      blk_rq_bytes(rq), cmd->segs, nsegs);
 	/*
-	 * The batch goes to the host in pieces of UBD_SUBMIT_CHUNK and with
-	 * its last request; then requests the host has finished meanwhile
-	 * end at once, without waiting for the interrupt to carry the news
-	 * (it will find nothing left).
+	 * The rest of the batch goes to the host with its last request; then
+	 * requests the host has finished meanwhile end at once, without
+	 * waiting for the interrupt to carry the news (it will find nothing
+	 * left).
 	 */
 	if (bd->last || err) {
-		ubd_unsubmitted = 0;
-		host_ubd_commit(false);
+		host_ubd_commit();
 		host_ubd_reap(ubd_done);
-	} else if (++ubd_unsubmitted >= UBD_SUBMIT_CHUNK) {
-		ubd_unsubmitted = 0;
-		host_ubd_commit(true);
 	}
 	local_irq_restore(irqflags);
 
@@ -154,8 +139,7 @@ static void ubd_commit_rqs(struct blk_mq_hw_ctx *hctx)
 	unsigned long irqflags;
 
 	local_irq_save(irqflags);
-	ubd_unsubmitted = 0;
-	host_ubd_commit(false);
+	host_ubd_commit();
 	local_irq_restore(irqflags);
 }
 

@@ -89,11 +89,10 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 		    const struct host_ubd_seg *segs, int nsegs);
 
 /*
- * Start every request submitted since the last call, in one batch.  @more
- * says that more requests follow at once: the host thread that watches
- * for completions is then left to the call that ends the run of them.
+ * Start every request submitted since the last call (the engine starts
+ * them in pieces of a few as they come, and the rest here).
  */
-void host_ubd_commit(int more);
+void host_ubd_commit(void);
 
 /**
  * host_ubd_reap() - finish the requests whose host I/O has completed.
