@@ -5,8 +5,11 @@
 # arch/um, configures it and builds ./linux.  See Documentation/build.rst.
 
 TOP		:= $(CURDIR)
-TARBALL		:= /usr/src/linux-source-6.12.tar.xz
-BUILD		:= $(TOP)/build
+# The kernel source comes from Debian's linux-source-6.12; INSTALL_DEPS
+# installs it and everything else we need (tests point both elsewhere).
+TARBALL		?= /usr/src/linux-source-6.12.tar.xz
+INSTALL_DEPS	?= $(TOP)/tools/install-deps
+BUILD		?= $(TOP)/build
 KSRC		:= $(BUILD)/linux
 KOBJ		:= $(BUILD)/obj
 DEFCONFIG	:= $(TOP)/arch-um/configs/host_defconfig
@@ -23,8 +26,16 @@ TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
 
 all: linux tools
 
+# Every target that builds or runs something depends on this, so the first
+# command on a bare machine installs the packages (or, for a user who is
+# not root, names the one apt-get line to run) before anything needs them.
 deps:
-	@$(TOP)/tools/install-deps
+	@$(INSTALL_DEPS)
+
+# The tarball is a package's file: when it is missing, installing the
+# packages is what makes it.
+$(TARBALL): | deps
+	@test -f $@ || { echo "$@ is still missing after $(INSTALL_DEPS)" >&2; exit 1; }
 
 # Unpack once; the stamp records that arch/um and arch/x86/um are gone and
 # our folders are linked in.  Relative links keep the tree valid if the
@@ -43,7 +54,7 @@ $(KSRC)/.assembled: $(TARBALL) | deps
 
 tree: $(KSRC)/.assembled
 
-$(KOBJ)/.config: $(DEFCONFIG) $(KSRC)/.assembled
+$(KOBJ)/.config: $(DEFCONFIG) $(KSRC)/.assembled | deps
 	mkdir -p $(KOBJ)
 	$(KMAKE) host_defconfig
 
@@ -56,21 +67,21 @@ linux: kernel
 	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
 
 # Host commands in C (tools/ubd-cow).
-tools:
+tools: deps
 	$(MAKE) -C tools
 
 # KUnit through the kernel's own tool, against our tree and port.
 # The architecture's own KUnit options replace upstream's UML ones.
 KUNIT_ARCH_CONFIG := $(KSRC)/tools/testing/kunit/configs/arch_uml.config
 
-kunit: $(KSRC)/.assembled
+kunit: $(KSRC)/.assembled | deps
 	ln -sfnr $(TOP)/arch-um/configs/kunit_arch.config $(KUNIT_ARCH_CONFIG)
 	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)
 
 # The default root image: Debian's busybox-static on ext4, built without
 # root privileges (tools/mkrootimg).  Made once; delete it to remake it.
-root.img: | tools
+root.img: | deps tools
 	$(TOP)/tools/mkrootimg -o $@ -s 256M
 
 image: root.img
@@ -79,10 +90,10 @@ image: root.img
 run: linux tools root.img
 	$(TOP)/linux ubd0=root.img mem=512M
 
-test: linux tools
+test: deps linux tools
 	$(TOP)/tests/run
 
-bench: linux
+bench: deps linux
 	$(TOP)/tests/bench/boot.sh
 
 clean:

@@ -165,13 +165,18 @@ static int queue(struct stub_data *data, long nr, long a0, long a1, long a2,
 	return 0;
 }
 
+unsigned long host_fail_map_every;
+
 int host_stub_queue_map(struct stub_data *data, unsigned long addr,
 			unsigned long len, unsigned long phys, int prot)
 {
+	static unsigned long requests;
 	int host_prot = (prot & HOST_PROT_READ ? PROT_READ : 0) |
 			(prot & HOST_PROT_WRITE ? PROT_WRITE : 0) |
 			(prot & HOST_PROT_EXEC ? PROT_EXEC : 0);
 
+	if (host_fail_map_every && ++requests % host_fail_map_every == 0)
+		return -ENOMEM;
 	return queue(data, SYS_mmap, addr, len, host_prot,
 		     MAP_SHARED | MAP_FIXED, host_physmem_fd, phys);
 }

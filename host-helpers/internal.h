@@ -23,6 +23,13 @@ int host_wait_trap(int pid);
 /* Run the stub of @pid from entry point @entry to its next int3. */
 int host_stub_call(int pid, unsigned long entry);
 
+/*
+ * fail_host_map=N (main.c), for tests: every N-th request to map guest
+ * memory in an address-space process is refused with ENOMEM, as a host
+ * short of memory or at its vm.max_map_count would.  0: none.
+ */
+extern unsigned long host_fail_map_every;
+
 /* Fork a process that runs the stub's start (stub.S).  Pid or -errno. */
 int host_stub_clone(unsigned long data_phys, int memfd);
 

@@ -19,6 +19,7 @@
 #include <host/mem.h>
 #include <host/params.h>
 #include <host/ubd.h>
+#include "internal.h"
 
 #define CMDLINE_MAX		4096
 #define DEFAULT_MEM		(256ULL << 20)
@@ -45,6 +46,11 @@ static const char usage[] =
 "  ubdN=COW,BACKING copy-on-write: writes go to the overlay COW (made if\n"
 "                   missing), BACKING is only read and may be shared\n"
 "  Without root=, ubd0 is the root file system (root=/dev/ubda, read-write)\n"
+"\n"
+"Testing the port:\n"
+"  fail_host_map=N  refuse every N-th mapping of guest memory in a guest\n"
+"                   process's host process (ENOMEM), as a host short of\n"
+"                   memory would; the kernel must survive it\n"
 "\n"
 "Parameters every kernel knows, passed on as they are:\n"
 "  root=DEVICE      root file system device\n"
@@ -88,6 +94,17 @@ static int check_initrd(const char *path, struct host_boot_info *info)
 		return fail("initrd=%s: not a non-empty regular file", path);
 	info->initrd = path;
 	info->initrd_size = st.st_size;
+	return 0;
+}
+
+/* fail_host_map=N: a host-side switch for tests, not for the guest. */
+static int check_fail_map(const char *value)
+{
+	unsigned long long every;
+
+	if (host_parse_size(value, &every) || every == 0)
+		return fail("fail_host_map=%s: not a positive count", value);
+	host_fail_map_every = every;
 	return 0;
 }
 
@@ -177,6 +194,12 @@ int main(int argc, char **argv)
 			err = check_mem(arg + 4, &mem);
 			if (err)
 				goto out;
+		}
+		if (!strncmp(arg, "fail_host_map=", 14)) {
+			err = check_fail_map(arg + 14);
+			if (err)
+				goto out;
+			continue;
 		}
 		if (host_ubd_is_param(arg) && host_ubd_param(arg)) {
 			err = EXIT_USAGE;

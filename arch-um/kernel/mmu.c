@@ -6,8 +6,18 @@
  * guest code runs again um_sync_user() walks that range and queues one
  * mmap() per run of pages contiguous in address, in the memory file and in
  * access, one munmap() per run of holes.  Host mappings of neighbouring
- * guest pages that are neighbours in the file merge, so the number of host
- * mappings grows with the guest's mappings, not with its pages.
+ * guest pages that are neighbours in the file merge.
+ *
+ * Pages that are not neighbours in the file need one host mapping each,
+ * and a host process may hold only vm.max_map_count of them.  So the host
+ * mappings of an address space are a cache of its page tables: each mm
+ * counts an upper bound of the mappings it made, and when the next could
+ * pass UM_HOST_MAPS_MAX, all of them are dropped at once (um_host_flush()).
+ * The guest's page tables are untouched; a page whose host mapping is gone
+ * faults, the fault finds a pte that allows the access, and the page is
+ * mapped again (um_pte_allows() in user.c).  The same flush is how a
+ * refusal by the host is survived.  Documentation/memory.rst has the
+ * figures.
  */
 #include <linux/init.h>
 #include <linux/memblock.h>
@@ -21,6 +31,14 @@
 #include "um.h"
 
 #define UM_STUB_DATA_ORDER	get_order(STUB_DATA_PAGES * PAGE_SIZE)
+
+/*
+ * The most host mappings one address space may make between flushes.  An
+ * mmap() over part of an older mapping can split it, so each counts as
+ * two, an munmap() as one.  Half of the host's default vm.max_map_count,
+ * leaving the other half to spare.
+ */
+#define UM_HOST_MAPS_MAX	32768
 
 void __init um_stub_setup(void)
 {
@@ -56,6 +74,8 @@ int init_new_context(struct task_struct *tsk, struct mm_struct *mm)
 	ctx->fp_owner = NULL;
 	ctx->sync_start = TASK_SIZE;
 	ctx->sync_end = 0;
+	ctx->host_maps = 0;
+	ctx->host_refusals = 0;
 	return 0;
 }
 
@@ -128,28 +148,74 @@ struct um_sync_run {
 	int err;
 };
 
+/*
+ * Drop every host mapping of guest pages in @mm's process, and whatever
+ * changes were still queued: one munmap() of all user space, which never
+ * needs a new mapping, so the host cannot refuse it for want of one.
+ */
+static int um_host_flush(struct mm_struct *mm)
+{
+	mm_context_t *ctx = &mm->context;
+	int err;
+
+	ctx->stub->nr_ops = 0;
+	err = host_stub_queue_unmap(ctx->stub, 0, TASK_SIZE);
+	if (!err)
+		err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+	if (!err)
+		ctx->host_maps = 0;
+	return err;
+}
+
 static void um_queue(struct um_sync_run *run)
 {
-	struct stub_data *data = run->mm->context.stub;
+	mm_context_t *ctx = &run->mm->context;
 	unsigned long len = run->end - run->start;
-	int err;
+	int err, cost = run->view.mapped ? 2 : 1;
 
 	if (len == 0 || run->err)
 		return;
+	if (ctx->host_maps + cost > UM_HOST_MAPS_MAX) {
+		err = um_host_flush(run->mm);
+		if (err) {
+			run->err = err;
+			return;
+		}
+	}
 	for (;;) {
 		if (run->view.mapped)
-			err = host_stub_queue_map(data, run->start, len,
+			err = host_stub_queue_map(ctx->stub, run->start, len,
 						  run->view.phys,
 						  run->view.prot);
 		else
-			err = host_stub_queue_unmap(data, run->start, len);
+			err = host_stub_queue_unmap(ctx->stub, run->start, len);
 		if (err != -ENOSPC)
 			break;
-		err = host_aspace_run_ops(run->mm->context.host_pid, data);
+		err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
 		if (err)
 			break;
 	}
+	if (!err)
+		ctx->host_maps += cost;
 	run->err = err;
+}
+
+/*
+ * The host refused a change (out of memory, a limit) or it failed part of
+ * the way.  Its mappings may now be anything between old and new, which is
+ * not safe to leave, so all are dropped; the pages come back as they fault.
+ * A refusal right after such a flush means the host cannot map even the
+ * page being faulted: the caller then ends the process.
+ */
+static int um_host_refused(struct mm_struct *mm, int err)
+{
+	mm_context_t *ctx = &mm->context;
+
+	pr_warn_ratelimited("%s[%d]: the host refused a mapping change (%d); its host mappings are dropped\n",
+			    current->comm, task_pid_nr(current), err);
+	if (um_host_flush(mm) || ++ctx->host_refusals > 1)
+		return err;
+	return 0;
 }
 
 /* Add the page at @addr, seen as @v, to the run or start a new one. */
@@ -216,5 +282,8 @@ int um_sync_user(struct mm_struct *mm)
 	um_queue(&run);
 	if (!run.err && ctx->stub->nr_ops)
 		run.err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
-	return run.err;
+	if (run.err)
+		return um_host_refused(mm, run.err);
+	ctx->host_refusals = 0;
+	return 0;
 }

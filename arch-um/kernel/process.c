@@ -20,6 +20,22 @@ struct task_struct *um_switch_to(struct task_struct *prev,
 				prev);
 }
 
+/*
+ * fork() copies the parent's task struct wholesale, so the child starts
+ * with the parent's pointers.  A clone() that fails after this copy (a
+ * refused namespace, RLIMIT_NPROC, a bad pidfd) frees the child through
+ * arch_release_task_struct() before copy_thread() ever ran: the child must
+ * not own anything of its parent's by then.  Only the FPU buffer in
+ * thread_struct is owned memory; the rest are values or borrowed pointers
+ * (a kernel thread's function and argument) that are never freed.
+ */
+int arch_dup_task_struct(struct task_struct *dst, struct task_struct *src)
+{
+	*dst = *src;
+	dst->thread.fpstate = NULL;
+	return 0;
+}
+
 /* Callee-saved registers that um_switch_stacks() pops, then its return. */
 #define UM_FRAME_WORDS	7
 
@@ -33,14 +49,13 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	sp[UM_FRAME_WORDS - 1] = (unsigned long)um_thread_entry;
 	p->thread.frame.sp = (unsigned long)sp;
 
+	/* p->thread.fpstate is NULL here: see arch_dup_task_struct(). */
 	if (args->fn) {
-		p->thread.fpstate = NULL;
 		p->thread.kthread_fn = args->fn;
 		p->thread.kthread_arg = args->fn_arg;
 		memset(&p->thread.regs, 0, sizeof(p->thread.regs));
 	} else {
 		/* A copy of the current guest thread, FPU state included. */
-		p->thread.fpstate = NULL;
 		if (um_fpstate_alloc(p))
 			return -ENOMEM;
 		if (current->thread.fpstate) {

@@ -270,8 +270,13 @@ void __noreturn um_user_loop(void)
 		ctx = &mm->context;
 
 		err = um_sync_user(mm);
-		if (!err)
-			err = um_fpstate_load(ctx);
+		if (err) {
+			pr_warn("%s[%d]: killed: the host will not map its memory (%d)\n",
+				current->comm, task_pid_nr(current), err);
+			force_sig(SIGKILL);
+			continue;
+		}
+		err = um_fpstate_load(ctx);
 		if (err) {
 			pr_err("%s[%d]: cannot update its host process: %d\n",
 			       current->comm, task_pid_nr(current), err);

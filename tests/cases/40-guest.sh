@@ -21,6 +21,7 @@ guest_programs() {
 	fi
 	CHECK_LOGS=("$log")
 	parse_guest_results "$log"
+	check_kernel_log guest-tests-kernel-log "$log"
 	if [ "$GUEST_STATUS" -eq 0 ]; then
 		pass guest-powers-off
 	else

@@ -162,3 +162,20 @@ guest_kill_all() {
 			"$(cat "$pidfile")" 2>/dev/null
 	done
 }
+
+# Kernel messages that mean the kernel itself went wrong, whatever the
+# guest's programs did: a BUG or oops, a WARN_ON, a lockdep or SLUB debug
+# report, a panic, or a host refusal the kernel could not place.
+KERNEL_TROUBLE_RE='BUG[: ]|WARNING:|Oops|Kernel panic|cut here|general protection|possible recursive locking|possible circular locking|inconsistent lock state|Poison overwritten|Redzone|Object padding|list_(add|del) corruption|Bad page|cannot update its host process'
+
+# check_kernel_log NAME LOG: passes if LOG holds none of those messages.
+check_kernel_log() {
+	local name=$1 log=$2 found
+	found=$(tr -d '\r' <"$log" | grep -E -m 5 "$KERNEL_TROUBLE_RE")
+	if [ -z "$found" ]; then
+		pass "$name"
+	else
+		fail "$name" "the kernel reported trouble: $(echo "$found" | head -n 1)"
+		echo "$found" | sed 's/^/    | /'
+	fi
+}

@@ -16,6 +16,10 @@ typedef struct {
 	struct task_struct *fp_owner;
 	/* Range whose host mappings may be out of date. */
 	unsigned long sync_start, sync_end;
+	/* At least as many as the host mappings made since the last flush. */
+	unsigned long host_maps;
+	/* Syncs in a row that the host refused (see um_sync_user()). */
+	unsigned int host_refusals;
 } mm_context_t;
 
 #endif /* _ASM_UM_MMU_H */

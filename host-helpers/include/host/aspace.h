@@ -53,7 +53,8 @@ int host_aspace_run_ops(int pid, struct stub_data *data);
  * @addr: guest virtual address; @len: bytes; @phys: physical address of
  *	the first page; @prot: HOST_PROT_* bits.
  *
- * Returns 0, or -ENOSPC when the batch is full (run it, then queue again).
+ * Returns 0, or -ENOSPC when the batch is full (run it, then queue again),
+ * or -ENOMEM when a test asked for refusals (fail_host_map=N).
  */
 int host_stub_queue_map(struct stub_data *data, unsigned long addr,
 			unsigned long len, unsigned long phys, int prot);

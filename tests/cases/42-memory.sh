@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Guest memory against the host's limits.  A guest process's pages need
+# host mappings in its address-space process, and the host allows a
+# process only vm.max_map_count of them (65530): the port keeps each
+# address space under UM_HOST_MAPS_MAX (arch-um/kernel/mmu.c) whatever the
+# guest does, and survives the host refusing a mapping.  Sourced by
+# tests/run.
+
+# shellcheck source=../lib/guestrun.sh
+. "$LIB/guestrun.sh"
+
+# The bound of arch-um/kernel/mmu.c, plus the stub's two mappings and the
+# host's [vsyscall] page.
+HOST_MAPS_BOUND=$((32768 + 3))
+
+# memory_image OUT CMD: an initramfs with the guest test programs in
+# /tests that runs CMD.
+memory_image() {
+	local out=$1 cmd=$2
+	make -C "$TOP/tests/guest" O="$out.bin" >"$out.log" 2>&1 &&
+		"$TOP/tools/mkinitramfs" -o "$out" --add "$out.bin:/tests" \
+			--cmd "$cmd" >>"$out.log" 2>&1 &&
+		chmod a+r "$out"
+}
+
+# memory_run NAME TIMEOUT IMG ARG...: boot IMG with ARG..., sampling the
+# host mappings of its address-space processes (tests/lib/mapcount.py)
+# until it ends; then the guest programs' results, a clean kernel log and
+# power-off.  Sets MAPCOUNT to the sampler's line.
+memory_run() {
+	local name=$1 timeout=$2 img=$3 log=$TEST_DIR/$1.log sampler
+	shift 3
+	CHECK_LOGS=("$log" "$log.err")
+	guest_start "$log" "initrd=$img" "$@"
+	python3 "$LIB/mapcount.py" "$GUEST_PID" 0.2 >"$log.maps" &
+	sampler=$!
+	if ! guest_wait_exit "$timeout"; then
+		guest_stop KILL
+		fail "$name" "still running after ${timeout}s, killed" "${CHECK_LOGS[@]}"
+	fi
+	wait "$sampler"
+	MAPCOUNT=$(cat "$log.maps")
+	parse_guest_results "$log"
+	check "$name-powers-off" "exit status $GUEST_STATUS" \
+		test "$GUEST_STATUS" -eq 0
+}
+
+# The host mappings stay bounded: 2 GiB touched page by page in random
+# order, every other page of 1 GiB mprotect()ed, 50,000 small mappings,
+# forks of all that.
+hostmaps_bound() {
+	local img=$TEST_DIR/hostmaps.img most
+	if ! memory_image "$img" "/tests/t-hostmaps 2048"; then
+		fail hostmaps-image "could not build it" "$img.log"
+		return
+	fi
+	memory_run hostmaps 1800 "$img" mem=3G
+	check_kernel_log hostmaps-kernel-log "$TEST_DIR/hostmaps.log"
+	echo "host mappings sampled: $MAPCOUNT (bound $HOST_MAPS_BOUND)"
+	most=${MAPCOUNT#max=}
+	most=${most%% *}
+	if [ -z "$most" ] || [ "$most" -le 0 ]; then
+		fail hostmaps-sampled "no address-space process was sampled ($MAPCOUNT)"
+	elif [ "$most" -gt "$HOST_MAPS_BOUND" ]; then
+		fail hostmaps-bounded "$most host mappings in one process, bound $HOST_MAPS_BOUND"
+	else
+		pass hostmaps-bounded
+	fi
+	# The random touch needs a mapping per page, 524288 without the
+	# bound; each counts as two towards it, so the count climbs to about
+	# half of it before the flush.  Less means the test did not press it.
+	if [ -n "$most" ] && [ "$most" -gt 12000 ]; then
+		pass hostmaps-bound-was-reached
+	else
+		fail hostmaps-bound-was-reached "at most $most mappings: the test did not press the bound"
+	fi
+}
+
+# The host refuses every 500th mapping (fail_host_map=500): the guest
+# programs must not notice beyond a slower run, the kernel must say so and
+# stay whole.
+hostmaps_refused() {
+	local img=$TEST_DIR/refused.img log=$TEST_DIR/refused.log
+	if ! memory_image "$img" "/tests/t-hostmaps 64 && /tests/t-clonefail && /tests/t-mm"; then
+		fail refused-image "could not build it" "$img.log"
+		return
+	fi
+	memory_run refused 900 "$img" "mem=$BOOT_MEM" fail_host_map=500
+	if grep -aq 'the host refused a mapping change' "$log"; then
+		pass refused-reported
+	else
+		fail refused-reported "no report of a refused mapping" "$log"
+	fi
+	check_kernel_log refused-kernel-log "$log"
+}
+
+hostmaps_bound
+hostmaps_refused
