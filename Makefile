@@ -12,17 +12,21 @@ INSTALL_DEPS	?= $(TOP)/tools/install-deps
 BUILD		?= $(TOP)/build
 KSRC		:= $(BUILD)/linux
 KOBJ		:= $(BUILD)/obj
+KOBJ_DEBUG	:= $(BUILD)/obj-debug
 DEFCONFIG	:= $(TOP)/arch-um/configs/host_defconfig
+DEBUG_CONFIG	:= $(TOP)/arch-um/configs/host_debug.config
 JOBS		?= $(shell nproc)
 
 KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=um SUBARCH=x86_64
+KMAKE_DEBUG	= $(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) ARCH=um SUBARCH=x86_64
 
 # Our folders, and where the kernel tree sees them.
 TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
 		   um-fuse:fuse-export \
 		   tools/testing/kunit/configs/arch_uml.config:arch-um/configs/kunit_arch.config
 
-.PHONY: all deps tree config kernel tools image run kunit test bench clean distclean
+.PHONY: all deps tree config kernel kernel-debug tools image run kunit test \
+	test-debug bench clean distclean
 
 all: linux tools
 
@@ -66,6 +70,19 @@ kernel: $(KOBJ)/.config deps
 linux: kernel
 	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
 
+# The debug build: the same kernel with SLUB debugging, lockdep, list and
+# VM checks and fault injection (arch-um/configs/host_debug.config), in its
+# own folder, as ./linux-debug.  Documentation/debugging.rst.
+$(KOBJ_DEBUG)/.config: $(DEFCONFIG) $(DEBUG_CONFIG) $(KSRC)/.assembled | deps
+	mkdir -p $(KOBJ_DEBUG)
+	$(KMAKE_DEBUG) host_defconfig host_debug.config
+
+kernel-debug: $(KOBJ_DEBUG)/.config deps
+	$(KMAKE_DEBUG) -j$(JOBS) linux
+
+linux-debug: kernel-debug
+	@cmp -s $(KOBJ_DEBUG)/linux $@ || cp $(KOBJ_DEBUG)/linux $@
+
 # Host commands in C (tools/ubd-cow).
 tools: deps
 	$(MAKE) -C tools
@@ -93,12 +110,16 @@ run: linux tools root.img
 test: deps linux tools
 	$(TOP)/tests/run
 
+# The whole suite on the debug build.
+test-debug: deps linux-debug tools
+	DEBUG_KERNEL=1 $(TOP)/tests/run
+
 bench: deps linux
 	$(TOP)/tests/bench/boot.sh
 
 clean:
-	rm -rf $(KOBJ) $(BUILD)/kunit linux
+	rm -rf $(KOBJ) $(KOBJ_DEBUG) $(BUILD)/kunit linux linux-debug
 	$(MAKE) -C tools clean
 
 distclean:
-	rm -rf $(BUILD) linux root.img
+	rm -rf $(BUILD) linux linux-debug root.img
