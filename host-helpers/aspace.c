@@ -101,9 +101,36 @@ void host_aspace_destroy(int pid)
 		;
 }
 
+bool host_signal_is_fault(int sig, const siginfo_t *si)
+{
+	switch (sig) {
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGTRAP:
+		/* The host kernel's own codes are positive; a sender's not. */
+		return si->si_code > 0;
+	default:
+		return false;
+	}
+}
+
+int host_aspace_ended(int pid)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	if (waitid(pid ? P_PID : P_ALL, pid, &si,
+		   WEXITED | WNOHANG | WNOWAIT | __WALL) < 0)
+		return 0;
+	return si.si_pid != 0;
+}
+
 int host_wait_trap(int pid)
 {
-	int status;
+	siginfo_t si;
+	int status, sig;
 
 	for (;;) {
 		if (waitpid(pid, &status, __WALL) < 0) {
@@ -113,10 +140,15 @@ int host_wait_trap(int pid)
 		}
 		if (!WIFSTOPPED(status))
 			return -ECHILD;
-		if (WSTOPSIG(status) == SIGTRAP)
-			return 0;
-		if (WSTOPSIG(status) != HOST_KICK_SIGNAL)
-			return -ECHILD;
+		sig = WSTOPSIG(status);
+		if (sig != HOST_KICK_SIGNAL) {
+			if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0)
+				return -errno;
+			/* The stub's int3, or its own fault: a bug of ours. */
+			if (host_signal_is_fault(sig, &si))
+				return sig == SIGTRAP ? 0 : -ECHILD;
+		}
+		/* A kick on its way, or a signal from outside: passed over. */
 		if (ptrace(PTRACE_CONT, pid, NULL, 0) < 0)
 			return -errno;
 	}

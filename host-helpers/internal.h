@@ -14,9 +14,17 @@ extern int host_physmem_fd;
 #define HOST_KICK_SIGNAL	SIGVTALRM
 
 /*
+ * Did the CPU raise @sig in an address-space process (a fault or trap of
+ * the code running there), rather than another host process sending it?
+ * Only the former are the guest's; the rest are passed over, so that a
+ * process-group or cgroup-wide kill never reaches into the guest.
+ */
+bool host_signal_is_fault(int sig, const siginfo_t *si);
+
+/*
  * Wait for @pid to stop with SIGTRAP (the stub's int3).  A kick that was
- * still pending on the way is passed over.  0, or -errno (-ECHILD when the
- * process stopped or ended otherwise).
+ * still pending on the way, or a signal from outside, is passed over.  0,
+ * or -errno (-ECHILD when the process faulted or ended).
  */
 int host_wait_trap(int pid);
 

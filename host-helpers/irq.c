@@ -21,7 +21,9 @@ static volatile sig_atomic_t ctrl_signal;
 /* Set once any control signal came: a second one ends the program. */
 static volatile sig_atomic_t ctrl_seen;
 
-static const int irq_signals[] = { SIGALRM, SIGIO, SIGTERM, SIGINT, SIGHUP };
+static const int irq_signals[] = {
+	SIGALRM, SIGIO, SIGTERM, SIGINT, SIGHUP, SIGCHLD
+};
 
 /*
  * The idle wait's timeout.  The kernel looks at host_irqs_pending and
@@ -93,6 +95,16 @@ static void on_io(int sig, siginfo_t *info, void *ctx)
 	raise_irq(HOST_IRQ_IO);
 }
 
+/*
+ * A child ended: an address-space process killed from outside, most
+ * likely (the kernel's own kills are reaped at once).  SA_NOCLDSTOP keeps
+ * the ptrace stops of every round trip from sending SIGCHLD too.
+ */
+static void on_child(int sig)
+{
+	raise_irq(HOST_IRQ_CHILD);
+}
+
 /* Seconds a requested power-off may take before the program just ends. */
 #define POWEROFF_GRACE	30
 
@@ -150,7 +162,7 @@ static int install(int sig, void (*handler)(int),
 	unsigned int i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_flags = SA_RESTART;
+	sa.sa_flags = SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
 	if (info_handler) {
 		sa.sa_sigaction = info_handler;
 		sa.sa_flags |= SA_SIGINFO;
@@ -182,6 +194,8 @@ int host_irqs_init(void)
 		err = install(SIGINT, on_ctrl, NULL);
 	if (!err)
 		err = install(SIGHUP, on_ctrl, NULL);
+	if (!err)
+		err = install(SIGCHLD, on_child, NULL);
 	return err;
 }
 

@@ -56,8 +56,10 @@ int host_user_run(int pid, unsigned long *gregs, struct host_user_event *ev,
 	int status, sig, err;
 
 	memset(ev, 0, sizeof(*ev));
-	if (ptrace(PTRACE_SETREGS, pid, NULL, gregs) < 0 ||
-	    ptrace(PTRACE_SYSEMU, pid, NULL, 0) < 0)
+	if (ptrace(PTRACE_SETREGS, pid, NULL, gregs) < 0)
+		return -errno;
+again:
+	if (ptrace(PTRACE_SYSEMU, pid, NULL, 0) < 0)
 		return -errno;
 	err = wait_stop(pid, &status);
 	if (err)
@@ -82,6 +84,12 @@ int host_user_run(int pid, unsigned long *gregs, struct host_user_event *ev,
 	}
 	if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0)
 		return -errno;
+	/*
+	 * Sent by another host process (a process-group or cgroup kill, say):
+	 * not the guest's business.  Swallowed, and the guest goes on.
+	 */
+	if (!host_signal_is_fault(sig, &si))
+		goto again;
 	if (sig == SIGSEGV && (si.si_code == SEGV_MAPERR ||
 			       si.si_code == SEGV_ACCERR))
 		return fault_details(pid, ev, data);

@@ -20,9 +20,12 @@
  * figures.
  */
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/workqueue.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
 #include <host/aspace.h>
@@ -83,13 +86,16 @@ void destroy_context(struct mm_struct *mm)
 {
 	mm_context_t *ctx = &mm->context;
 
-	if (!ctx->host_pid)
-		return;
-	host_aspace_destroy(ctx->host_pid);
+	/* host_pid is 0 if the process was killed from outside. */
+	if (ctx->host_pid)
+		host_aspace_destroy(ctx->host_pid);
 	if (ctx->fp_owner)
 		put_task_struct(ctx->fp_owner);
-	__free_pages(virt_to_page(ctx->stub), UM_STUB_DATA_ORDER);
+	if (ctx->stub)
+		__free_pages(virt_to_page(ctx->stub), UM_STUB_DATA_ORDER);
 	ctx->host_pid = 0;
+	ctx->fp_owner = NULL;
+	ctx->stub = NULL;
 }
 
 void um_note_user_range(struct mm_struct *mm, unsigned long start,
@@ -287,3 +293,50 @@ int um_sync_user(struct mm_struct *mm)
 	ctx->host_refusals = 0;
 	return 0;
 }
+
+/*
+ * An address-space process killed from outside (a SIGKILL aimed at it by
+ * some host process): the guest program that lived there dies with it, as
+ * by SIGKILL in the guest, and the rest of the guest goes on.  The host's
+ * SIGCHLD tells that a child ended; if one waits to be reaped, every mm
+ * is asked whether it was its.  The tasks, once dead, drop the mm, and
+ * destroy_context() reaps the process.
+ */
+static void um_reap_killed(struct work_struct *work)
+{
+	struct task_struct *p;
+
+	if (!host_aspace_ended(0))
+		return;
+	rcu_read_lock();
+	for_each_process(p) {
+		int pid = 0;
+
+		task_lock(p);
+		if (p->mm && !(p->flags & PF_KTHREAD))
+			pid = p->mm->context.host_pid;
+		task_unlock(p);
+		if (pid && host_aspace_ended(pid) &&
+		    !fatal_signal_pending(p)) {
+			pr_warn("%s[%d]: its host process was killed from outside\n",
+				p->comm, task_pid_nr(p));
+			send_sig(SIGKILL, p, 1);
+		}
+	}
+	rcu_read_unlock();
+}
+
+static DECLARE_WORK(um_reap_killed_work, um_reap_killed);
+
+static irqreturn_t um_child_interrupt(int irq, void *dev)
+{
+	schedule_work(&um_reap_killed_work);
+	return IRQ_HANDLED;
+}
+
+static int __init um_child_irq_init(void)
+{
+	return request_irq(HOST_IRQ_CHILD, um_child_interrupt, 0,
+			   "host-child", NULL);
+}
+arch_initcall(um_child_irq_init);

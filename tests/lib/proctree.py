@@ -19,6 +19,9 @@ A process is named "pid:starttime" so a reused pid is never mistaken for it.
   proctree.py kill FILE SID       SIGKILL what survivors would print
   proctree.py cputime PID         host CPU seconds used by PID's processes,
                                   including their reaped children
+  proctree.py traced PID          the processes of PID's family that another
+                                  of them traces (a guest's address-space
+                                  processes), oldest first
 """
 
 import os
@@ -171,6 +174,24 @@ def cputime(root):
     return ticks / os.sysconf('SC_CLK_TCK')
 
 
+def tracer_of(pid):
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('TracerPid:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def traced(root):
+    members = family(root, process_table())
+    pids = {st['pid'] for st in members}
+    found = [st for st in members if tracer_of(st['pid']) in pids]
+    return [st['pid'] for st in sorted(found, key=lambda st: st['start'])]
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'snapshot' and len(argv) in (3, 4):
@@ -186,6 +207,9 @@ def main(argv):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+    elif cmd == 'traced' and len(argv) == 3:
+        for pid in traced(int(argv[2])):
+            print(pid)
     elif cmd == 'cputime' and len(argv) == 3:
         print(f'{cputime(int(argv[2])):.2f}')
     else:

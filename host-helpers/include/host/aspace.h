@@ -31,6 +31,15 @@ int host_aspace_create(unsigned long stub_data_phys);
 /* Kill an address-space process and reap it. */
 void host_aspace_destroy(int pid);
 
+/**
+ * host_aspace_ended() - has something outside killed an address-space process?
+ * @pid: the process, or 0 for any child of the kernel's process.
+ *
+ * 1 if it has ended and is waiting to be reaped (host_aspace_destroy()
+ * does that).  Does not reap it.
+ */
+int host_aspace_ended(int pid);
+
 struct stub_data;
 
 /**
