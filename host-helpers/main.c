@@ -66,9 +66,15 @@ static const char usage[] =
 "  --help           this text\n"
 "  --version        the kernel release\n"
 "\n"
+"Console: standard input and output.  Input piped in before the guest\n"
+"reads it waits for it; the end of piped input is one Ctrl-D (a shell at\n"
+"its prompt exits and the guest powers off).\n"
+"\n"
 "Exit status: 0 on power-off or halt, 1 on a kernel panic, 2 on a bad\n"
 "parameter.  SIGTERM, SIGINT or SIGHUP power the guest off; a second one,\n"
-"or 30 seconds without power-off, ends it at once (status 128 + signal).\n";
+"or 30 seconds without power-off, ends it at once (status 128 + signal).\n"
+"Sent to the whole process group or cgroup (timeout, kill -- -PGID,\n"
+"systemctl stop), they do the same: guest programs never receive them.\n";
 
 static int fail(const char *fmt, const char *arg)
 {

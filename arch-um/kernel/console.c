@@ -7,6 +7,12 @@
  * Input: the host side puts a terminal in raw mode and raises the console
  * interrupt when there is something to read; the interrupt pushes it into
  * the tty, whose line discipline does the editing, echo and signal keys.
+ * Input is taken from the host only while the tty is open and its line
+ * discipline has room (not throttled): until then it waits in the host's
+ * pipe or terminal, so nothing typed or piped ahead of the guest's first
+ * reader is lost.  The end of a piped or redirected standard input comes
+ * as one end-of-file character (VEOF, Ctrl-D), as if typed: a shell at its
+ * prompt exits.
  */
 #include <linux/console.h>
 #include <linux/init.h>
@@ -14,12 +20,30 @@
 #include <linux/tty.h>
 #include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
+#include <linux/workqueue.h>
 #include <host/console.h>
 #include <host/irq.h>
 #include "um.h"
 
 static struct tty_driver *um_tty_driver;
 static struct tty_port um_tty_port;
+
+/* Open by someone, and its line discipline takes more input. */
+static bool um_tty_open_now, um_tty_throttled;
+
+/* Have the host side look for input again (it waits for this). */
+static void um_tty_want_input(void)
+{
+	host_console_input_done();
+}
+
+static void um_tty_retry(struct work_struct *work)
+{
+	um_tty_want_input();
+}
+
+/* The tty's buffers were full: look again a little later. */
+static DECLARE_DELAYED_WORK(um_tty_retry_work, um_tty_retry);
 
 static void um_console_write(struct console *con, const char *s,
 			     unsigned int n)
@@ -71,29 +95,108 @@ static unsigned int um_tty_write_room(struct tty_struct *tty)
 	return PAGE_SIZE;
 }
 
+static void um_tty_throttle(struct tty_struct *tty)
+{
+	WRITE_ONCE(um_tty_throttled, true);
+}
+
+static void um_tty_unthrottle(struct tty_struct *tty)
+{
+	WRITE_ONCE(um_tty_throttled, false);
+	um_tty_want_input();
+}
+
 static const struct tty_operations um_tty_ops = {
 	.open		= um_tty_open,
 	.close		= um_tty_close,
 	.write		= um_tty_write,
 	.write_room	= um_tty_write_room,
+	.throttle	= um_tty_throttle,
+	.unthrottle	= um_tty_unthrottle,
 };
+
+/* First open and last close of the tty. */
+static int um_tty_activate(struct tty_port *port, struct tty_struct *tty)
+{
+	WRITE_ONCE(um_tty_open_now, true);
+	um_tty_want_input();
+	return 0;
+}
+
+static void um_tty_shutdown(struct tty_port *port)
+{
+	WRITE_ONCE(um_tty_open_now, false);
+}
 
 static const struct tty_port_operations um_tty_port_ops = {
+	.activate	= um_tty_activate,
+	.shutdown	= um_tty_shutdown,
 };
 
+/*
+ * The end of input, once, as the character that means it to the tty.  It
+ * must reach the reader in the mode the reader reads in: a shell switches
+ * the tty between line mode (where VEOF ends a read) and raw mode (where
+ * it is a key like any other) around each line it reads, so the character
+ * is pushed only once someone waits to read and all input before it has
+ * been taken.  Until then this looks again every 50 ms.
+ */
+static bool um_tty_input_ended;
+
+static void um_tty_eof(struct work_struct *work);
+static DECLARE_DELAYED_WORK(um_tty_eof_work, um_tty_eof);
+
+static void um_tty_eof(struct work_struct *work)
+{
+	struct tty_struct *tty = tty_port_tty_get(&um_tty_port);
+	bool waiting = tty && READ_ONCE(um_tty_open_now) &&
+		       waitqueue_active(&tty->read_wait);
+
+	if (waiting) {
+		tty_insert_flip_char(&um_tty_port, tty->termios.c_cc[VEOF],
+				     TTY_NORMAL);
+		tty_flip_buffer_push(&um_tty_port);
+	} else {
+		schedule_delayed_work(&um_tty_eof_work, HZ / 20);
+	}
+	tty_kref_put(tty);
+}
+
+static void um_tty_push_eof(void)
+{
+	if (um_tty_input_ended)
+		return;
+	um_tty_input_ended = true;
+	schedule_delayed_work(&um_tty_eof_work, HZ / 20);
+}
+
+/*
+ * Input is waiting.  Not taken while nobody has the tty open or while its
+ * line discipline is full: the host side then waits for um_tty_activate()
+ * or um_tty_unthrottle() to ask again.  Each round takes no more than the
+ * tty's buffers have room for.
+ */
 static irqreturn_t um_console_interrupt(int irq, void *dev_id)
 {
 	char buf[256];
-	int n;
+	unsigned int room;
+	int n = 0;
 
-	while ((n = host_console_read(buf, sizeof(buf))) > 0) {
-		tty_insert_flip_string(&um_tty_port, buf, n);
-		if (n < sizeof(buf))
-			break;
+	if (!READ_ONCE(um_tty_open_now) || READ_ONCE(um_tty_throttled))
+		return IRQ_HANDLED;
+	room = tty_buffer_space_avail(&um_tty_port);
+	if (!room) {
+		schedule_delayed_work(&um_tty_retry_work, HZ / 50);
+		return IRQ_HANDLED;
 	}
+	n = host_console_read(buf, min_t(unsigned int, room, sizeof(buf)));
+	if (n > 0)
+		tty_insert_flip_string(&um_tty_port, buf, n);
+	else if (n < 0)
+		um_tty_push_eof();
 	tty_flip_buffer_push(&um_tty_port);
 	if (n >= 0)
-		host_console_input_done();
+		um_tty_want_input();
 	return IRQ_HANDLED;
 }
 

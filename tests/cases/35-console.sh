@@ -62,3 +62,57 @@ console_session() {
 }
 
 console_session
+
+# piped_input NAME INPUT ARG...: run ./linux ARG... with INPUT on a pipe
+# as standard input, written all at once before the guest has booted, and
+# closed.  Sets PIPED_LOG and GUEST_STATUS.
+piped_input() {
+	local name=$1 input=$2 log=$TEST_DIR/$1.log
+	shift 2
+	PIPED_LOG=$log
+	CHECK_LOGS=("$log" "$log.err")
+	printf '%b' "$input" >"$log.in"
+	timeout -k 5 "$BOOT_TIMEOUT" "${GUEST_CMD[@]}" "$@" \
+		<"$log.in" >"$log" 2>"$log.err"
+	GUEST_STATUS=$?
+}
+
+# Commands piped in before the shell is ready run, in order; the last one
+# powers off.  Then the same with end of input instead of poweroff: the
+# shell exits as on Ctrl-D and the guest powers off, status 0.  With the
+# default root image and with an initramfs.
+console_piped() {
+	local img=$TEST_DIR/piped-rd.img rootimg=$TEST_DIR/piped-root.img why
+	if ! "$TOP/tools/mkinitramfs" -o "$img" >"$img.log" 2>&1 ||
+		! "$TOP/tools/mkrootimg" -o "$rootimg" -s 64M >"$rootimg.log" 2>&1; then
+		fail console-piped-images "mkinitramfs or mkrootimg failed" "$img.log" "$rootimg.log"
+		return
+	fi
+	chmod a+r "$img"
+	chmod a+rw "$rootimg"
+	local kind args
+	for kind in rootimg initramfs; do
+		if [ "$kind" = rootimg ]; then
+			args=("ubd0=$rootimg" "mem=$BOOT_MEM")
+		else
+			args=("initrd=$img" "mem=$BOOT_MEM")
+		fi
+		piped_input "piped-$kind" \
+			'echo first-$((6 * 7))\necho second-$((6 * 8))\npoweroff\n' "${args[@]}"
+		why=()
+		[ "$GUEST_STATUS" -eq 0 ] || why+=("exit status $GUEST_STATUS")
+		tr -d '\r' <"$PIPED_LOG" | grep -qx 'first-42' || why+=("no first-42")
+		tr -d '\r' <"$PIPED_LOG" | grep -A20 -x 'first-42' | grep -qx 'second-48' ||
+			why+=("no second-48 after first-42")
+		verdict "console-piped-commands-run-$kind" "${why[@]}"
+
+		piped_input "piped-eof-$kind" 'echo before-eof-$((6 * 9))\n' "${args[@]}"
+		why=()
+		[ "$GUEST_STATUS" -eq 0 ] || why+=("exit status $GUEST_STATUS")
+		tr -d '\r' <"$PIPED_LOG" | grep -qx 'before-eof-54' || why+=("no before-eof-54")
+		grep -aq 'Power down' "$PIPED_LOG" || why+=("no power-off")
+		verdict "console-end-of-input-powers-off-$kind" "${why[@]}"
+	done
+}
+
+console_piped
