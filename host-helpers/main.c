@@ -18,6 +18,7 @@
 #include <host/layout.h>
 #include <host/mem.h>
 #include <host/params.h>
+#include <host/time.h>
 #include <host/ubd.h>
 #include "internal.h"
 
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
 	bool have_root = false, have_mode = false;
 	int i, err;
 
+	host_time_start();
 	host_save_args(argc, argv);
 
 	for (i = 1; i < argc; i++) {

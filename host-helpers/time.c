@@ -9,6 +9,7 @@
 #define NSEC_PER_SEC	1000000000ULL
 
 static timer_t guest_timer;
+static unsigned long long start_ns;
 
 static unsigned long long read_clock(clockid_t id)
 {
@@ -21,6 +22,16 @@ static unsigned long long read_clock(clockid_t id)
 unsigned long long host_monotonic_ns(void)
 {
 	return read_clock(CLOCK_MONOTONIC);
+}
+
+void host_time_start(void)
+{
+	start_ns = host_monotonic_ns();
+}
+
+unsigned long long host_uptime_ns(void)
+{
+	return host_monotonic_ns() - start_ns;
 }
 
 unsigned long long host_realtime_ns(void)

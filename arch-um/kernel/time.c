@@ -2,6 +2,12 @@
 /*
  * Time: the clocksource is the host's CLOCK_MONOTONIC, in nanoseconds;
  * the clock-event device is a host timer, one-shot or periodic.
+ *
+ * The guest's CLOCK_MONOTONIC and CLOCK_BOOTTIME start near zero at its
+ * boot, not at the host's: timekeeping_init() takes the time since boot
+ * from sched_clock(), which counts from the program's start
+ * (host_uptime_ns()), and runs the clocksource on from there.
+ * CLOCK_REALTIME is the host's wall time at boot, run on the same way.
  */
 #include <linux/init.h>
 #include <linux/clockchips.h>
@@ -12,8 +18,6 @@
 #include <linux/timekeeping.h>
 #include <host/time.h>
 #include <asm/irq.h>
-
-static u64 um_boot_ns __ro_after_init;
 
 static u64 um_clock_read(struct clocksource *cs)
 {
@@ -65,10 +69,10 @@ static irqreturn_t um_timer_interrupt(int irq, void *dev)
 	return IRQ_HANDLED;
 }
 
-/* Nanoseconds since boot, for the scheduler. */
+/* Nanoseconds since boot, for the scheduler and timekeeping_init(). */
 unsigned long long notrace sched_clock(void)
 {
-	return host_monotonic_ns() - um_boot_ns;
+	return host_uptime_ns();
 }
 
 void read_persistent_clock64(struct timespec64 *ts)
@@ -80,7 +84,6 @@ void __init time_init(void)
 {
 	int err;
 
-	um_boot_ns = host_monotonic_ns();
 	err = host_timer_init();
 	if (err)
 		panic("cannot create the host timer: %d", err);

@@ -133,7 +133,43 @@ aspace_maps() {
 	check_clean_exit "" aspace "$GUEST_PROCS" "$GUEST_PID" "$log.tmp" "${CHECK_LOGS[@]}"
 }
 
+# The guest's clocks: /proc/uptime, read as soon as init runs, is less
+# than the whole boot took as the host saw it (it counts from the guest's
+# boot, not the host's), and CLOCK_REALTIME is the host's wall time.
+guest_clock() {
+	local img=$TEST_DIR/clock.img log=$TEST_DIR/clock.log why=()
+	local t0 t1 up wall
+	if ! "$TOP/tools/mkinitramfs" -o "$img" \
+		--cmd 'echo "clock uptime $(cut -d" " -f1 /proc/uptime) wall $(date +%s)"' \
+		>"$img.log" 2>&1; then
+		fail guest-clock-image "mkinitramfs failed" "$img.log"
+		return
+	fi
+	chmod o+r "$img"
+	CHECK_LOGS=("$log" "$log.err")
+	t0=$(date +%s.%N)
+	if ! guest_run "$BOOT_TIMEOUT" "$log" "mem=$BOOT_MEM" "initrd=$img"; then
+		fail guest-clock "still running after ${BOOT_TIMEOUT}s, killed" "${CHECK_LOGS[@]}"
+		return
+	fi
+	t1=$(date +%s.%N)
+	read -r up wall < <(tr -d '\r' <"$log" | sed -n 's/^clock uptime \([0-9.]*\) wall \([0-9]*\)$/\1 \2/p')
+	if [ -z "$up" ] || [ -z "$wall" ]; then
+		fail guest-clock "no clock line from the guest" "${CHECK_LOGS[@]}"
+		return
+	fi
+	awk -v u="$up" -v a="$t0" -v b="$t1" 'BEGIN { exit !(u <= b - a) }' ||
+		why+=("uptime $up s, but the whole run took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s")
+	verdict guest-uptime-counts-from-its-boot "${why[@]}"
+	why=()
+	# date +%s truncates: the guest's second lies within the host's run.
+	awk -v w="$wall" -v a="$t0" -v b="$t1" 'BEGIN { exit !(w >= int(a) && w <= b) }' ||
+		why+=("guest wall time $wall, host's run from $t0 to $t1")
+	verdict guest-realtime-is-the-hosts "${why[@]}"
+}
+
 boot_panic
+guest_clock
 aspace_maps
 idle_end sigterm TERM 0 poweroff-on-sigterm physmem_memfd idle_cpu
 idle_end sigint INT 0 poweroff-on-sigint

@@ -9,6 +9,15 @@
 /* Nanoseconds of the host's CLOCK_MONOTONIC. */
 unsigned long long host_monotonic_ns(void);
 
+/*
+ * Nanoseconds since this program started (host_time_start()): the guest's
+ * own clock, which starts at its boot like any machine's.
+ */
+unsigned long long host_uptime_ns(void);
+
+/* Note the program's start; main() calls it first of all. */
+void host_time_start(void);
+
 /* Nanoseconds since the epoch, from the host's CLOCK_REALTIME. */
 unsigned long long host_realtime_ns(void);
 
