@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# A Debian guest for the test cases: one image made with tools/mkrootimg
+# --debootstrap (stress-ng, fio and procps in it), kept in build/images
+# and made again only when mkrootimg changes.  Each run boots a copy of
+# it whose /etc/init.cmd is the run's command.  Sourced by case files.
+
+DEBIAN_IMG=$TOP/build/images/debian-tests.img
+DEBIAN_PKGS=stress-ng,fio,procps
+
+# debian_image: make DEBIAN_IMG if it is missing or older than mkrootimg.
+# Returns 1 with DEBIAN_WHY set when it cannot be made here.
+debian_image() {
+	local log=$TOP/build/images/debian-tests.log
+	DEBIAN_WHY=
+	if [ -f "$DEBIAN_IMG" ] && [ "$DEBIAN_IMG" -nt "$TOP/tools/mkrootimg" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ] &&
+		! { command -v fakechroot && command -v fakeroot; } >/dev/null; then
+		DEBIAN_WHY="debootstrap needs root, or fakeroot and fakechroot"
+		return 1
+	fi
+	mkdir -p "$TOP/build/images"
+	echo "making the Debian test image $DEBIAN_IMG (debootstrap, a few minutes)"
+	if ! "$TOP/tools/mkrootimg" --debootstrap --include "$DEBIAN_PKGS" \
+		-o "$DEBIAN_IMG" -s 3G -f >"$log" 2>&1; then
+		rm -f "$DEBIAN_IMG"
+		DEBIAN_WHY="tools/mkrootimg --debootstrap failed, see $log"
+		return 1
+	fi
+}
+
+# debian_copy OUT CMD: a copy of the image at OUT (sparse, writable by the
+# guest user) whose init runs CMD and powers off.
+debian_copy() {
+	local out=$1 cmd=$2
+	cp --sparse=always "$DEBIAN_IMG" "$out" || return 1
+	printf '%s\n' "$cmd" >"$out.cmd"
+	debugfs -w -R "rm /etc/init.cmd" "$out" >/dev/null 2>&1
+	debugfs -w -R "write $out.cmd /etc/init.cmd" "$out" >"$out.debugfs" 2>&1 ||
+		return 1
+	chmod 666 "$out"
+}
