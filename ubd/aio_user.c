@@ -125,7 +125,7 @@ static const char *op_name(int op)
 	return op >= 0 && op <= HOST_UBD_WRITE_ZEROES ? op_names[op] : "?";
 }
 
-/* A line for the kernel log: a notice, or a broken invariant. */
+/* A line for the kernel log: a forced failure, or a broken invariant. */
 static void say(int bug, const char *fmt, ...)
 {
 	char msg[256];
@@ -423,6 +423,55 @@ static void refused(struct iocb *cb, int err)
 }
 
 /*
+ * Forced failures (ubd_fail=): the operation picked to fail when it comes
+ * to the head of the queue, how many operations were counted and how many
+ * were failed, and of those how many part-way through a split request.
+ */
+static struct iocb *fail_victim;
+static unsigned long fail_seen, fail_forced, fail_partway;
+
+/* How many of the queued operations from @first may go before a victim. */
+static int fail_pick(int first)
+{
+	int i, count = nr_unsubmitted - first;
+
+	if (ubd_fail.kind != UBD_FAIL_EAGAIN && ubd_fail.kind != UBD_FAIL_EIO)
+		return count;
+	for (i = 0; i < count; i++) {
+		struct iocb *cb = unsubmitted[first + i];
+
+		if (cb == fail_victim)
+			return i;
+		if (ubd_fail.disk >= 0 && slot_req(cb)->disk != ubd_fail.disk)
+			continue;
+		if (++fail_seen % ubd_fail.every == 0) {
+			fail_victim = cb;
+			return i;
+		}
+	}
+	return count;
+}
+
+/* The victim is at the head of the queue: what the host "answers". */
+static int fail_now(struct iocb *cb)
+{
+	struct ubd_slot *s = cb->data;
+	const struct ubd_req *r = &reqs[s->req];
+	bool eio = ubd_fail.kind == UBD_FAIL_EIO;
+	bool partway = r->started > 0;
+
+	fail_victim = NULL;
+	fail_forced++;
+	fail_partway += partway;
+	if (fail_forced <= 20 || fail_forced % 100 == 0)
+		say(0, "ubd_fail: forced %s on ubd%d %s of %llu bytes at %llu, operation %d of %d%s (%lu forced, %lu part-way)",
+		    eio ? "EIO" : "EAGAIN", r->disk, op_name(r->op), r->len,
+		    r->offset, s->piece, r->nops, partway ? ", part-way" : "",
+		    fail_forced, fail_partway);
+	return eio ? -EIO : -EAGAIN;
+}
+
+/*
  * Hand the host every queued operation, in order.  What it turns away for
  * now (EAGAIN) stays queued, in order, while something is in flight: its
  * completion brings host_ubd_reap(), which tries again.  The requests
@@ -434,8 +483,11 @@ static void submit_prepared(void)
 	int done = 0, tries = 0, ret, n, i;
 
 	while (done < nr_unsubmitted) {
-		n = nr_unsubmitted - done;
-		ret = io_submit(aio, n, unsubmitted + done);
+		n = fail_pick(done);
+		if (n)
+			ret = io_submit(aio, n, unsubmitted + done);
+		else
+			ret = fail_now(unsubmitted[done]);
 		if (ret > 0) {
 			for (i = done; i < done + ret; i++)
 				slot_req(unsubmitted[i])->started++;
@@ -576,16 +628,25 @@ static void end_req(int req, int err)
 	struct ubd_req *r = &reqs[req];
 	void *cookie = r->cookie;
 	unsigned int ticket = r->ticket;
+	bool twice = false;
 
 	if (r->state == REQ_FREE || r->pending) {
 		req_bug(req, "ending while free, or with operations out; not ended");
 		return;
 	}
+	if (ubd_fail.kind == UBD_FAIL_TWICE &&
+	    (ubd_fail.disk < 0 || ubd_fail.disk == r->disk))
+		twice = ++fail_seen % ubd_fail.every == 0;
+	if (twice)
+		say(0, "ubd_fail: ending ubd%d %s of %llu bytes at %llu twice, ticket %u",
+		    r->disk, op_name(r->op), r->len, r->offset, ticket);
 	/* Free first: the kernel's callback may submit again. */
 	r->state = REQ_FREE;
 	r->next_free = free_req;
 	free_req = req;
 	calls->done(cookie, ticket, err);
+	if (twice)
+		calls->done(cookie, ticket, err);
 }
 
 /* Is @s a slot whose operation is in flight?  Says why not if not. */

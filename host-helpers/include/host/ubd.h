@@ -42,7 +42,8 @@ struct host_ubd_seg {
 
 /**
  * host_ubd_param() - take one ubdN=, ubdNr= or ubdN=OVERLAY,BACKING
- * parameter: parse it, open the files, lock them and check an overlay.
+ * parameter: parse it, open the files, lock them and check an overlay;
+ * or the debug switch ubd_fail=KIND:N[:ubdK] (Documentation/disks.rst).
  * @arg: the whole parameter, "ubd0=root.img" say.
  *
  * Prints a message naming the parameter and the problem on standard error
@@ -54,7 +55,7 @@ int host_ubd_param(const char *arg);
 /* Close every disk and remove overlays this run created (boot refused). */
 void host_ubd_abort(void);
 
-/* Is @arg a ubd parameter (ubd followed by a digit)? */
+/* Is @arg a ubd parameter (ubd followed by a digit, or ubd_fail=)? */
 int host_ubd_is_param(const char *arg);
 
 /**
@@ -69,10 +70,10 @@ int host_ubd_info(int n, struct host_ubd_info *info);
  * @done: a request has ended: called exactly once for every request that
  *        host_ubd_submit() took, with the @cookie and @ticket it was given
  *        and 0 or a negative errno, and never for any other.
- * @report: a line for the kernel log: a notice when @bug is 0; when @bug
- *          is 1, an invariant of the engine found broken (a completion
- *          for an operation not in flight, say), which the engine did not
- *          act on.
+ * @report: a line for the kernel log: a forced failure (ubd_fail=) when
+ *          @bug is 0; when @bug is 1, an invariant of the engine found
+ *          broken (a completion for an operation not in flight, say),
+ *          which the engine did not act on.
  *
  * Both are called only from host_ubd_submit(), host_ubd_commit() and
  * host_ubd_reap(), with the kernel's interrupts off.
