@@ -9,7 +9,7 @@
 # locked; every bad disk parameter is refused, losing nothing; with
 # failures forced part-way through split requests (ubd_fail=), every
 # request ends exactly once with the right status and the data is intact.
-# Sourced by tests/run.  DISK_TESTS="fail_eagain fail_eio" runs only those
+# Sourced by tests/run.  DISK_TESTS="fail_eagain stress" runs only those
 # (the functions below without disk_).
 
 DISK_DIR=$TEST_DIR/disk
@@ -421,6 +421,11 @@ forced() {
 		grep . || echo "0 0"
 }
 
+# no_request_failed LOG: the block layer reported no failed ubd request.
+no_request_failed() {
+	! grep -aq 'error, dev ubd' "$1"
+}
+
 # param_kept_by_kernel LOG: the guest saw ubd_fail= in /proc/cmdline, but
 # neither in init's environment nor as an unknown parameter.
 param_kept_by_kernel() {
@@ -470,7 +475,7 @@ EOS
 	check disk-fail-eagain-console-clean "a BUG, warning or broken invariant" \
 		clean_console "$log"
 	check disk-fail-eagain-no-request-failed "a request failed" \
-		eval '! grep -aq "error, dev ubd" "$log"'
+		no_request_failed "$log"
 	check disk-fail-param-stays-in-the-kernel \
 		"init's environment has it, or the kernel called it unknown" \
 		param_kept_by_kernel "$log"
@@ -584,6 +589,105 @@ EOS
 		grep -aq "^SUM $want" "$log"
 }
 
+# Stress: two disks at once, a plain image and an overlay over a base of
+# random data, each with 16 jobs in parallel (busybox's dd: direct writes
+# and reads of 4 KiB to 1 MiB in mixed pairs, buffered ones of 512 bytes,
+# cached reads, discards, short idle spells), with EAGAIN forced on every
+# 11th host operation.  Each job checks its own random MiB in the guest;
+# the host then checks the image, and the overlay merged into its base.
+disk_stress() {
+	local img=$DISK_DIR/stress.img log=$TEST_DIR/disk-stress.log
+	local script=$DISK_DIR/stress.sh disk1=$DISK_DIR/stress-plain.img
+	local base=$DISK_DIR/stress-base.img ovl=$DISK_DIR/stress.ovl
+	local why=() n=0 disk slot sum want file
+	truncate -s 64M "$disk1"
+	head -c 64M /dev/urandom >"$base"
+	chmod 644 "$base"
+	give_guest "$disk1"
+	rm -f "$ovl"
+	cat >"$script" <<'EOS'
+ZERO=$(head -c 1048576 /dev/zero | md5sum | cut -c1-32)
+# job DISK SLOT: the job's own MiB at SLOT (MiB) of DISK.
+job() {
+	d=/dev/$1 off=$(($2 * 1048576)) data=/tmp/$1-$2 n=0
+	head -c 1048576 /dev/urandom >$data
+	want=$(md5sum <$data | cut -c1-32)
+	for pair in 4k:1M 16k:4k 64k:64k 256k:16k 1M:256k 512:32k; do
+		w=${pair%:*} r=${pair#*:}
+		dd if=$data of=$d bs=$w seek=$off oflag=direct,seek_bytes \
+			2>/dev/null || echo "STRESS-FAILED write $1 $2 $w"
+		got=$(dd if=$d bs=$r skip=$off count=1048576 \
+			iflag=direct,skip_bytes,count_bytes 2>/dev/null |
+			md5sum | cut -c1-32)
+		[ "$got" = "$want" ] || echo "STRESS-FAILED read $1 $2 w$w r$r"
+		n=$((n + 1))
+		[ $((n % 3)) = $(($2 % 3)) ] && sleep 0.2
+	done
+	# A MiB further on: written, read cached, discarded, read as zeroes.
+	off2=$((off + 16 * 1048576))
+	dd if=$data of=$d bs=128k seek=$off2 oflag=direct,seek_bytes \
+		2>/dev/null || echo "STRESS-FAILED write2 $1 $2"
+	got=$(dd if=$d bs=64k skip=$off2 count=1048576 \
+		iflag=skip_bytes,count_bytes 2>/dev/null | md5sum | cut -c1-32)
+	[ "$got" = "$want" ] || echo "STRESS-FAILED cached $1 $2"
+	# blkdiscard opens the disk exclusively: one job at a time.
+	t=0
+	until blkdiscard -o $off2 -l 1048576 $d 2>/dev/null; do
+		t=$((t + 1))
+		[ $t -lt 100 ] || { echo "STRESS-FAILED discard $1 $2"; break; }
+		sleep 0.1
+	done
+	got=$(dd if=$d bs=256k skip=$off2 count=1048576 \
+		iflag=direct,skip_bytes,count_bytes 2>/dev/null |
+		md5sum | cut -c1-32)
+	[ "$got" = "$ZERO" ] || echo "STRESS-FAILED discarded $1 $2"
+	echo "STRESS-DATA $1 $2 $want"
+}
+for slot in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	job ubdb $slot &
+	job ubdc $slot &
+done
+# The base shows through where nothing was written: MiB 32 on.
+echo "STRESS-BASE $(dd if=/dev/ubdc bs=1M skip=32 count=32 iflag=direct \
+	2>/dev/null | md5sum | cut -c1-32)"
+wait
+sync
+EOS
+	if ! "$TOP/tools/mkrootimg" -f -o "$img" -s 64M \
+		--add "$script:/root/t.sh" --cmd 'sh /root/t.sh' \
+		>"$img.log" 2>&1; then
+		fail disk-image-stress.img "tools/mkrootimg failed" "$img.log"
+		return
+	fi
+	give_guest "$img"
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" "ubd1=$disk1" \
+		"ubd2=$ovl,$base" ubd_fail=eagain:11 mem=256M ||
+		{ fail disk-stress "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-stress-powers-off "status $GUEST_STATUS" ran_ok "$log"
+	check disk-stress-console-clean "a BUG, warning or broken invariant" \
+		clean_console "$log"
+	check disk-stress-no-request-failed "a request failed" \
+		no_request_failed "$log"
+	grep -aq STRESS-FAILED "$log" &&
+		why+=("$(grep -a STRESS-FAILED "$log" | head -n 3 | tr '\r\n' '  ')")
+	want=$(tail -c +$((32 * 1048576 + 1)) "$base" | md5sum | cut -c1-32)
+	grep -aq "^STRESS-BASE $want" "$log" ||
+		why+=("the base did not show through the overlay")
+	"$TOP/tools/ubd-cow" merge "$ovl" >"$ovl.merge" 2>&1 ||
+		why+=("ubd-cow merge failed")
+	while read -r _ disk slot sum; do
+		n=$((n + 1))
+		file=$disk1
+		[ "$disk" = ubdc ] && file=$base
+		want=$(tail -c +$((slot * 1048576 + 1)) "$file" | head -c 1048576 |
+			md5sum | cut -c1-32)
+		[ "$want" = "$sum" ] || why+=("$disk MiB $slot differs on the host")
+	done < <(grep -aE '^STRESS-DATA ubd[bc] [0-9]+ [0-9a-f]{32}' "$log" | tr -d '\r')
+	[ "$n" = 32 ] || why+=("$n jobs finished, want 32")
+	verdict disk-stress-data-intact "${why[@]}"
+}
+
 if [ -n "${DISK_TESTS:-}" ]; then
 	for t in $DISK_TESTS; do
 		"disk_$t"
@@ -602,3 +706,4 @@ disk_discard
 disk_fail_eagain
 disk_fail_eio
 disk_fail_twice
+disk_stress
