@@ -23,7 +23,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libaio.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/uio.h>
@@ -35,11 +37,29 @@
 #define NR_REQS		1024
 /* Memory pieces of one operation; the kernel side sends no more. */
 #define SLOT_IOVS	130
+/* io_submit() saying EAGAIN with nothing in flight: tries before failing. */
+#define SUBMIT_TRIES	16
+
+/*
+ * A request's life here (Documentation/disks.rst): FREE until
+ * host_ubd_submit() takes it, OPEN while any of its operations is
+ * prepared or in flight, ENDING once they are all done but it waits on
+ * done_list for host_ubd_reap(), which ends it and makes it FREE again.
+ */
+enum req_state {
+	REQ_FREE,
+	REQ_OPEN,
+	REQ_ENDING,
+};
 
 struct ubd_req {
 	void *cookie;
-	int pending;		/* slots not yet completed */
-	int err;
+	unsigned int ticket;
+	enum req_state state;
+	int pending;		/* operations not yet completed or refused */
+	int nops;		/* operations it was split into */
+	int started;		/* of them handed to the host */
+	int err;		/* the first error: sticky */
 	int disk;
 	int op;
 	int flags;
@@ -52,11 +72,14 @@ struct ubd_slot {
 	struct iovec iov[SLOT_IOVS];
 	int niov;
 	int req;
+	int piece;		/* which of the request's operations, from 1 */
+	bool used;
 	size_t expect;		/* bytes the operation must move */
 	int buffered_fd;	/* where to retry if O_DIRECT says EINVAL */
 	int next_free;
 };
 
+static const struct host_ubd_calls *calls;
 static io_context_t aio;
 /* Completions are taken from the ring itself (see take_events()). */
 static bool ring_readable;
@@ -85,9 +108,44 @@ static int nr_unsubmitted;
  */
 #define SUBMIT_CHUNK	8
 
-/* Requests finished at submission (discard, errors): reported by reap. */
+/* Requests finished outside reap (discard, refusals): ended by reap. */
 static int done_list[NR_REQS];
 static int nr_done;
+
+static const char *const op_names[] = {
+	[HOST_UBD_READ] = "read",
+	[HOST_UBD_WRITE] = "write",
+	[HOST_UBD_FLUSH] = "flush",
+	[HOST_UBD_DISCARD] = "discard",
+	[HOST_UBD_WRITE_ZEROES] = "write-zeroes",
+};
+
+static const char *op_name(int op)
+{
+	return op >= 0 && op <= HOST_UBD_WRITE_ZEROES ? op_names[op] : "?";
+}
+
+/* A line for the kernel log: a forced failure, or a broken invariant. */
+static void say(int bug, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	calls->report(bug, msg);
+}
+
+/* A broken invariant about request @req, with its details. */
+static void req_bug(int req, const char *what)
+{
+	const struct ubd_req *r = &reqs[req];
+
+	say(1, "host request %d (ubd%d %s of %llu bytes at %llu, ticket %u, state %d, %d of %d operations pending): %s",
+	    req, r->disk, op_name(r->op), r->len, r->offset, r->ticket,
+	    r->state, r->pending, r->nops, what);
+}
 
 /*
  * io_setup() answers with the address of the completion ring that the
@@ -145,10 +203,11 @@ static int take_events(struct io_event *ev, int max)
 	return n;
 }
 
-int host_ubd_start(void)
+int host_ubd_start(const struct host_ubd_calls *c)
 {
 	int i, err;
 
+	calls = c;
 	for (i = 0; i < NR_SLOTS; i++) {
 		slots[i].next_free = free_slot;
 		free_slot = i;
@@ -166,25 +225,43 @@ int host_ubd_start(void)
 	return completion_fd < 0 ? completion_fd : 0;
 }
 
+/* A slot for the next operation of request @req; one is free. */
 static struct ubd_slot *get_slot(int req)
 {
 	struct ubd_slot *s = &slots[free_slot];
 
 	free_slot = s->next_free;
 	nr_free_slots--;
+	s->used = true;
 	s->req = req;
 	s->niov = 0;
 	s->expect = 0;
 	s->buffered_fd = -1;
 	reqs[req].pending++;
+	s->piece = ++reqs[req].nops;
 	return s;
 }
 
 static void put_slot(struct ubd_slot *s)
 {
+	s->used = false;
 	s->next_free = free_slot;
 	free_slot = s - slots;
 	nr_free_slots++;
+}
+
+/* The request that queued operation @cb belongs to. */
+static struct ubd_req *slot_req(struct iocb *cb)
+{
+	return &reqs[((struct ubd_slot *)cb->data)->req];
+}
+
+/* Queue slot @s's operation for the next io_submit(). */
+static void queue_op(struct ubd_slot *s)
+{
+	io_set_eventfd(&s->cb, completion_fd);
+	s->cb.data = s;
+	unsubmitted[nr_unsubmitted++] = &s->cb;
 }
 
 /*
@@ -246,8 +323,6 @@ static void prep_rw(struct ubd_slot *s, bool write, int fd, int dfd,
 		io_prep_preadv(&s->cb, use, s->iov, s->niov, pos);
 	if (write && (flags & HOST_UBD_FUA))
 		s->cb.aio_rw_flags = RWF_DSYNC;
-	io_set_eventfd(&s->cb, completion_fd);
-	s->cb.data = s;
 }
 
 /* How many runs of equal overlay bits [first, first + count) holds. */
@@ -262,14 +337,13 @@ static int count_runs(const struct ubd_cow *c, uint64_t first, uint64_t count)
 	return runs;
 }
 
-/* Split an overlay read into one slot per run; returns slots used. */
-static int prep_cow_read(struct ubd_disk *d, int req, struct iocb **cbs,
-			 const struct host_ubd_seg *segs, int nsegs,
-			 unsigned long long offset, unsigned long long len)
+/* Split an overlay read into one operation per run of blocks. */
+static void prep_cow_read(struct ubd_disk *d, int req,
+			  const struct host_ubd_seg *segs, int nsegs,
+			  unsigned long long offset, unsigned long long len)
 {
 	uint64_t bs = d->cow.block_size;
 	uint64_t first = offset / bs, end = (offset + len) / bs, b = first;
-	int n = 0;
 
 	while (b < end) {
 		int in_overlay = ubd_cow_test(&d->cow, b);
@@ -288,10 +362,9 @@ static int prep_cow_read(struct ubd_disk *d, int req, struct iocb **cbs,
 				d->cow.data_offset + pos, aligned, 0);
 		else
 			prep_rw(s, false, d->bfd, d->bdfd, pos, aligned, 0);
-		cbs[n++] = &s->cb;
+		queue_op(s);
 		b = run_end;
 	}
-	return n;
 }
 
 /* Discard and write-zeroes: punch the range out, at once. */
@@ -317,12 +390,18 @@ static int punch(struct ubd_disk *d, int op, unsigned long long offset,
 	return 0;
 }
 
-static void finish_now(int req, int err)
+/* Every operation of @req is done: put it on done_list for reap. */
+static void finish_now(int req)
 {
 	uint64_t one = 1;
 
-	reqs[req].err = err;
+	if (reqs[req].state != REQ_OPEN || reqs[req].pending) {
+		req_bug(req, "finished while not open, or with operations out; left alone");
+		return;
+	}
+	reqs[req].state = REQ_ENDING;
 	done_list[nr_done++] = req;
+	/* The interrupt that ends it; reap from the request path may too. */
 	if (write(completion_fd, &one, sizeof(one)) < 0)
 		reqs[req].err = reqs[req].err ?: -errno;
 }
@@ -334,41 +413,112 @@ static void refused(struct iocb *cb, int err)
 	struct ubd_req *r = &reqs[s->req];
 	int req = s->req;
 
+	/* Not the guest's to retry: EAGAIN would reach its programs. */
+	if (err == -EAGAIN || err == -EINTR)
+		err = -EIO;
 	put_slot(s);
 	r->err = r->err ?: err;
 	if (--r->pending == 0)
-		finish_now(req, r->err);
+		finish_now(req);
 }
 
-/* Hand the host every prepared operation. */
+/*
+ * Forced failures (ubd_fail=): the operation picked to fail when it comes
+ * to the head of the queue, how many operations were counted and how many
+ * were failed, and of those how many part-way through a split request.
+ */
+static struct iocb *fail_victim;
+static unsigned long fail_seen, fail_forced, fail_partway;
+
+/* How many of the queued operations from @first may go before a victim. */
+static int fail_pick(int first)
+{
+	int i, count = nr_unsubmitted - first;
+
+	if (ubd_fail.kind != UBD_FAIL_EAGAIN && ubd_fail.kind != UBD_FAIL_EIO)
+		return count;
+	for (i = 0; i < count; i++) {
+		struct iocb *cb = unsubmitted[first + i];
+
+		if (cb == fail_victim)
+			return i;
+		if (ubd_fail.disk >= 0 && slot_req(cb)->disk != ubd_fail.disk)
+			continue;
+		if (++fail_seen % ubd_fail.every == 0) {
+			fail_victim = cb;
+			return i;
+		}
+	}
+	return count;
+}
+
+/* The victim is at the head of the queue: what the host "answers". */
+static int fail_now(struct iocb *cb)
+{
+	struct ubd_slot *s = cb->data;
+	const struct ubd_req *r = &reqs[s->req];
+	bool eio = ubd_fail.kind == UBD_FAIL_EIO;
+	bool partway = r->started > 0;
+
+	fail_victim = NULL;
+	fail_forced++;
+	fail_partway += partway;
+	if (fail_forced <= 20 || fail_forced % 100 == 0)
+		say(0, "ubd_fail: forced %s on ubd%d %s of %llu bytes at %llu, operation %d of %d%s (%lu forced, %lu part-way)",
+		    eio ? "EIO" : "EAGAIN", r->disk, op_name(r->op), r->len,
+		    r->offset, s->piece, r->nops, partway ? ", part-way" : "",
+		    fail_forced, fail_partway);
+	return eio ? -EIO : -EAGAIN;
+}
+
+/*
+ * Hand the host every queued operation, in order.  What it turns away for
+ * now (EAGAIN) stays queued, in order, while something is in flight: its
+ * completion brings host_ubd_reap(), which tries again.  The requests
+ * those operations belong to stay open meanwhile; only the host engine
+ * ends them.
+ */
 static void submit_prepared(void)
 {
-	int done = 0, ret;
+	int done = 0, tries = 0, ret, n, i;
 
 	while (done < nr_unsubmitted) {
-		ret = io_submit(aio, nr_unsubmitted - done, unsubmitted + done);
-		if (ret == -EINTR || ret == -EAGAIN)
-			continue;
-		if (ret <= 0) {
-			/* The first one is refused; the rest may go. */
-			refused(unsubmitted[done++], ret ?: -EIO);
+		n = fail_pick(done);
+		if (n)
+			ret = io_submit(aio, n, unsubmitted + done);
+		else
+			ret = fail_now(unsubmitted[done]);
+		if (ret > 0) {
+			for (i = done; i < done + ret; i++)
+				slot_req(unsubmitted[i])->started++;
+			done += ret;
+			in_flight += ret;
+			tries = 0;
 			continue;
 		}
-		done += ret;
-		in_flight += ret;
+		if (ret == -EAGAIN || ret == -EINTR) {
+			if (in_flight)
+				break;
+			if (++tries < SUBMIT_TRIES)
+				continue;
+		}
+		/* The first one is refused; the rest may go. */
+		refused(unsubmitted[done++], ret ?: -EIO);
 	}
-	nr_unsubmitted = 0;
+	nr_unsubmitted -= done;
+	memmove(unsubmitted, unsubmitted + done,
+		nr_unsubmitted * sizeof(*unsubmitted));
 }
 
-int host_ubd_submit(int n, void *cookie, int op, int flags,
-		    unsigned long long offset, unsigned long long len,
-		    const struct host_ubd_seg *segs, int nsegs)
+int host_ubd_submit(int n, void *cookie, unsigned int ticket, int op,
+		    int flags, unsigned long long offset,
+		    unsigned long long len, const struct host_ubd_seg *segs,
+		    int nsegs)
 {
 	struct ubd_disk *d = &ubd_disks[n];
-	struct iocb *cbs[SLOT_IOVS];
 	struct ubd_req *r;
 	struct ubd_slot *s;
-	int need = 1, nr = 0, req, i;
+	int need = 1, req;
 	bool aligned;
 
 	if (nsegs > SLOT_IOVS - 2)
@@ -378,17 +528,27 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 	if (d->is_cow && op == HOST_UBD_READ) {
 		need = count_runs(&d->cow, offset / d->cow.block_size,
 				  len / d->cow.block_size);
-		if (need > SLOT_IOVS)
+		if (need > NR_SLOTS)
 			return -EINVAL;
 	}
+	/* All or nothing: every operation it needs is reserved now. */
 	if (free_req < 0 || nr_free_slots < need)
 		return -EAGAIN;
 
 	req = free_req;
 	r = &reqs[req];
+	if (r->state != REQ_FREE) {
+		req_bug(req, "on the free list but not free; the free list is dropped");
+		free_req = -1;
+		return -EAGAIN;
+	}
 	free_req = r->next_free;
 	r->cookie = cookie;
+	r->ticket = ticket;
+	r->state = REQ_OPEN;
 	r->pending = 0;
+	r->nops = 0;
+	r->started = 0;
 	r->err = 0;
 	r->disk = n;
 	r->op = op;
@@ -399,8 +559,7 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 	switch (op) {
 	case HOST_UBD_READ:
 		if (d->is_cow) {
-			nr = prep_cow_read(d, req, cbs, segs, nsegs, offset,
-					   len);
+			prep_cow_read(d, req, segs, nsegs, offset, len);
 			break;
 		}
 		__attribute__((fallthrough));
@@ -410,26 +569,24 @@ int host_ubd_submit(int n, void *cookie, int op, int flags,
 		prep_rw(s, op == HOST_UBD_WRITE, d->fd, d->dfd,
 			offset + (d->is_cow ? d->cow.data_offset : 0),
 			aligned, flags);
-		cbs[nr++] = &s->cb;
+		queue_op(s);
 		break;
 	case HOST_UBD_FLUSH:
 		s = get_slot(req);
 		io_prep_fdsync(&s->cb, d->fd);
-		io_set_eventfd(&s->cb, completion_fd);
-		s->cb.data = s;
-		cbs[nr++] = &s->cb;
+		queue_op(s);
 		break;
 	case HOST_UBD_DISCARD:
 	case HOST_UBD_WRITE_ZEROES:
-		finish_now(req, punch(d, op, offset, len));
+		r->err = punch(d, op, offset, len);
+		finish_now(req);
 		return 0;
 	default:
-		finish_now(req, -EOPNOTSUPP);
+		r->err = -EOPNOTSUPP;
+		finish_now(req);
 		return 0;
 	}
 
-	for (i = 0; i < nr; i++)
-		unsubmitted[nr_unsubmitted++] = cbs[i];
 	if (nr_unsubmitted >= SUBMIT_CHUNK)
 		submit_prepared();
 	return 0;
@@ -465,10 +622,53 @@ static int complete_req(struct ubd_req *r)
 	return err;
 }
 
-static void release_req(int req)
+/* Hand request @req back to the kernel, which ends it, and free it. */
+static void end_req(int req, int err)
 {
-	reqs[req].next_free = free_req;
+	struct ubd_req *r = &reqs[req];
+	void *cookie = r->cookie;
+	unsigned int ticket = r->ticket;
+	bool twice = false;
+
+	if (r->state == REQ_FREE || r->pending) {
+		req_bug(req, "ending while free, or with operations out; not ended");
+		return;
+	}
+	if (ubd_fail.kind == UBD_FAIL_TWICE &&
+	    (ubd_fail.disk < 0 || ubd_fail.disk == r->disk))
+		twice = ++fail_seen % ubd_fail.every == 0;
+	if (twice)
+		say(0, "ubd_fail: ending ubd%d %s of %llu bytes at %llu twice, ticket %u",
+		    r->disk, op_name(r->op), r->len, r->offset, ticket);
+	/* Free first: the kernel's callback may submit again. */
+	r->state = REQ_FREE;
+	r->next_free = free_req;
 	free_req = req;
+	calls->done(cookie, ticket, err);
+	if (twice)
+		calls->done(cookie, ticket, err);
+}
+
+/* Is @s a slot whose operation is in flight?  Says why not if not. */
+static bool slot_in_flight(struct ubd_slot *s)
+{
+	uintptr_t off = (uintptr_t)s - (uintptr_t)slots;
+
+	if ((uintptr_t)s < (uintptr_t)slots || off >= sizeof(slots) ||
+	    off % sizeof(*s)) {
+		say(1, "completion of no operation of ours (%p); ignored", s);
+		return false;
+	}
+	if (!s->used || s->req < 0 || s->req >= NR_REQS) {
+		say(1, "completion of operation %ld, which is not in flight; ignored",
+		    (long)(s - slots));
+		return false;
+	}
+	if (reqs[s->req].state != REQ_OPEN || reqs[s->req].pending <= 0) {
+		req_bug(s->req, "completion of an operation of a request not open; ignored");
+		return false;
+	}
+	return true;
 }
 
 /* One finished operation.  Returns whether its request is now done. */
@@ -478,12 +678,11 @@ static bool slot_done(struct ubd_slot *s, long res)
 	struct iocb *cb = &s->cb;
 
 	if (res == -EINVAL && s->buffered_fd >= 0) {
+		/* Once more through the buffered descriptor, queued. */
 		cb->aio_fildes = s->buffered_fd;
 		s->buffered_fd = -1;
-		if (io_submit(aio, 1, &cb) == 1) {
-			in_flight++;
-			return false;
-		}
+		unsubmitted[nr_unsubmitted++] = cb;
+		return false;
 	}
 	if (res < 0)
 		r->err = r->err ?: res;
@@ -493,33 +692,49 @@ static bool slot_done(struct ubd_slot *s, long res)
 	return --r->pending == 0;
 }
 
-int host_ubd_reap(void (*done)(void *cookie, int err))
+int host_ubd_reap(void)
 {
+	static bool reaping;
 	struct io_event events[64];
-	int finished = 0, n, i;
+	int ended = 0, n, i;
 
-	while (nr_done) {
-		int req = done_list[--nr_done];
-
-		done(reqs[req].cookie, reqs[req].err);
-		release_req(req);
-		finished++;
-	}
+	/* From a callback of ours: the reap under way takes what came. */
+	if (reaping)
+		return 0;
+	reaping = true;
 	do {
+		while (nr_done) {
+			int req = done_list[--nr_done];
+
+			if (reqs[req].state != REQ_ENDING) {
+				req_bug(req, "on the done list but not ending; dropped");
+				continue;
+			}
+			end_req(req, reqs[req].err);
+			ended++;
+		}
 		n = take_events(events, 64);
+		if (n < 0)
+			n = 0;
 		in_flight -= n;
 		for (i = 0; i < n; i++) {
 			struct ubd_slot *s = events[i].data;
-			int req = s->req;
+			int req;
 
+			if (!slot_in_flight(s))
+				continue;
+			req = s->req;
 			if (!slot_done(s, (long)events[i].res))
 				continue;
-			done(reqs[req].cookie, complete_req(&reqs[req]));
-			release_req(req);
-			finished++;
+			end_req(req, complete_req(&reqs[req]));
+			ended++;
 		}
-	} while (n == 64);
-	if (in_flight)
+		/* Operations turned away for now, and EINVAL retries. */
+		if (nr_unsubmitted)
+			submit_prepared();
+	} while (n == 64 || nr_done);
+	reaping = false;
+	if (in_flight || nr_done)
 		host_irq_expect(HOST_IRQ_DISK);
-	return finished;
+	return ended;
 }

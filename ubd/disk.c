@@ -3,9 +3,9 @@
  * The block driver, kernel side: one blk-mq disk per ubdN parameter,
  * /dev/ubda to /dev/ubdp.  The host side has opened and checked the files
  * before boot; here each request's pages are handed to the host I/O
- * engine (aio_user.c) and finished from the disk interrupt when the host
- * reports its completion.  Guest memory is host memory, so the host reads
- * and writes the request's pages in place.
+ * engine (aio_user.c) and ended when the host engine reports it done
+ * (Documentation/disks.rst, "The life of a request").  Guest memory is
+ * host memory, so the host reads and writes the request's pages in place.
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
@@ -27,15 +27,24 @@ struct ubd {
 	struct blk_mq_tag_set tags;
 };
 
-/* The memory of one request, as the host engine takes it. */
+/*
+ * One request as the host engine takes it: its memory, and its ticket,
+ * non-zero exactly while the host engine has it.  A report of its end
+ * that does not carry that ticket is not acted on.
+ */
 struct ubd_cmd {
+	unsigned int ticket;
 	struct host_ubd_seg segs[UBD_MAX_SEGS];
 };
 
 static int ubd_major;
 static struct ubd *ubds[HOST_UBD_MAX];
-/* A request was turned away for lack of host room: rerun the queues. */
+/*
+ * A request was turned away for lack of host room: rerun the queues.
+ * Both only change with interrupts off.
+ */
 static bool ubd_starved;
+static unsigned int ubd_last_ticket;
 
 /* Keep ubdN= parameters away from init: the host side took them. */
 static int __init ubd_param_seen(char *str)
@@ -85,11 +94,90 @@ static int ubd_map(struct request *rq, struct host_ubd_seg *segs)
 	return n;
 }
 
-static void ubd_done(void *cookie, int err)
+/* A request's details for a report: disk, tag, operation, place, size. */
+static void ubd_describe(struct request *rq, const char *what,
+			 unsigned int ticket)
 {
-	blk_mq_end_request(cookie, errno_to_blk_status(err));
+	struct ubd_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	pr_err("ubd: %s: %s tag %d %s sector %llu, %u bytes, state %d, ticket %u, held ticket %u\n",
+	       what, rq->q->disk ? rq->q->disk->disk_name : "?", rq->tag,
+	       blk_op_str(req_op(rq)), (unsigned long long)blk_rq_pos(rq),
+	       blk_rq_bytes(rq), blk_mq_rq_state(rq), ticket, cmd->ticket);
 }
 
+/*
+ * The host engine ends a request: the only place a request it took is
+ * ended, called exactly once per request from host_ubd_reap().  A second
+ * report, or one for a request the host does not hold, is told loudly and
+ * not acted on: ending it would free a bio someone else now owns.
+ */
+static void ubd_done(void *cookie, unsigned int ticket, int err)
+{
+	struct request *rq = cookie;
+	struct ubd_cmd *cmd;
+
+	if (unlikely(!virt_addr_valid(rq))) {
+		pr_err("ubd: end of request %p, ticket %u: no request\n",
+		       rq, ticket);
+		WARN_ONCE(1, "ubd: a request ended that does not exist\n");
+		return;
+	}
+	cmd = blk_mq_rq_to_pdu(rq);
+	if (unlikely(!ticket || cmd->ticket != ticket ||
+		     blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)) {
+		ubd_describe(rq, "ended twice, or not in flight; not ended",
+			     ticket);
+		WARN_ONCE(1, "ubd: a request ended twice or not in flight\n");
+		return;
+	}
+	cmd->ticket = 0;
+	blk_mq_end_request(rq, errno_to_blk_status(err));
+}
+
+/* What the host engine has to tell: forced failures, broken invariants. */
+static void ubd_report(int bug, const char *msg)
+{
+	if (!bug) {
+		pr_notice("ubd: %s\n", msg);
+		return;
+	}
+	pr_err("ubd: host engine: %s\n", msg);
+	WARN_ONCE(1, "ubd: the host engine found a broken invariant\n");
+}
+
+static const struct host_ubd_calls ubd_calls = {
+	.done = ubd_done,
+	.report = ubd_report,
+};
+
+/* Hand @rq to the host engine; interrupts are off. */
+static int ubd_submit(struct ubd *ubd, struct request *rq, int op, int flags,
+		      int nsegs)
+{
+	struct ubd_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	unsigned int ticket = ++ubd_last_ticket;
+	int err;
+
+	if (!ticket)
+		ticket = ++ubd_last_ticket;
+	cmd->ticket = ticket;
+	err = host_ubd_submit(ubd->index, rq, ticket, op, flags,
+			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
+			      blk_rq_bytes(rq), cmd->segs, nsegs);
+	/* Taken whole, or not at all: then it is still ours alone. */
+	if (err)
+		cmd->ticket = 0;
+	return err;
+}
+
+/*
+ * A request is the host engine's from a successful host_ubd_submit() until
+ * ubd_done(); blk-mq gets it back only through blk_mq_end_request() there,
+ * or through an error status returned here for a request the engine did
+ * not take (BLK_STS_DEV_RESOURCE when it had no room: blk-mq dispatches it
+ * again later, and no piece of it is in flight).
+ */
 static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 				 const struct blk_mq_queue_data *bd)
 {
@@ -101,6 +189,12 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	if (op < 0)
 		return BLK_STS_NOTSUPP;
+	if (unlikely(cmd->ticket)) {
+		/* Dispatched while the host has it: it must not go twice. */
+		ubd_describe(rq, "dispatched while in flight; failed", 0);
+		WARN_ONCE(1, "ubd: a request dispatched while in flight\n");
+		return BLK_STS_IOERR;
+	}
 	if (op == HOST_UBD_READ || op == HOST_UBD_WRITE) {
 		nsegs = ubd_map(rq, cmd->segs);
 		if (nsegs < 0)
@@ -111,25 +205,34 @@ static blk_status_t ubd_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	blk_mq_start_request(rq);
 	local_irq_save(irqflags);
-	err = host_ubd_submit(ubd->index, rq, op, flags,
-			      (unsigned long long)blk_rq_pos(rq) << SECTOR_SHIFT,
-			      blk_rq_bytes(rq), cmd->segs, nsegs);
+	err = ubd_submit(ubd, rq, op, flags, nsegs);
+	if (err == -EAGAIN) {
+		/*
+		 * No room: start what is queued and take what has finished,
+		 * which may make some, and try once more.
+		 */
+		host_ubd_commit();
+		if (host_ubd_reap())
+			err = ubd_submit(ubd, rq, op, flags, nsegs);
+		/* Still none: a completion reruns the queues. */
+		if (err == -EAGAIN)
+			ubd_starved = true;
+	}
 	/*
 	 * The rest of the batch goes to the host with its last request; then
 	 * requests the host has finished meanwhile end at once, without
 	 * waiting for the interrupt to carry the news (it will find nothing
-	 * left).
+	 * left).  This one among them, maybe: it is then ended, and the
+	 * status below is BLK_STS_OK, as blk-mq wants.
 	 */
 	if (bd->last || err) {
 		host_ubd_commit();
-		host_ubd_reap(ubd_done);
+		host_ubd_reap();
 	}
 	local_irq_restore(irqflags);
 
-	if (err == -EAGAIN) {
-		ubd_starved = true;
+	if (err == -EAGAIN)
 		return BLK_STS_DEV_RESOURCE;
-	}
 	return errno_to_blk_status(err);
 }
 
@@ -147,7 +250,7 @@ static irqreturn_t ubd_interrupt(int irq, void *dev_id)
 {
 	int i;
 
-	host_ubd_reap(ubd_done);
+	host_ubd_reap();
 	/* Requests held back for room may go now. */
 	if (ubd_starved) {
 		ubd_starved = false;
@@ -247,7 +350,7 @@ static int __init ubd_init(void)
 	if (!count)
 		return 0;
 
-	err = host_ubd_start();
+	err = host_ubd_start(&ubd_calls);
 	if (err) {
 		pr_err("ubd: cannot start host I/O: %d\n", err);
 		return err;

@@ -46,7 +46,67 @@ static const char bad_syntax[] =
 
 int host_ubd_is_param(const char *arg)
 {
-	return !strncmp(arg, "ubd", 3) && isdigit((unsigned char)arg[3]);
+	return (!strncmp(arg, "ubd", 3) && isdigit((unsigned char)arg[3])) ||
+	       !strncmp(arg, "ubd_fail", 8);
+}
+
+struct ubd_fail ubd_fail = { .disk = -1 };
+
+static const char fail_syntax[] =
+	"not ubd_fail=KIND:N or ubd_fail=KIND:N:ubdK (KIND eagain, eio or twice; N from 1, from 2 for eagain)";
+
+/*
+ * ubd_fail=KIND:N[:ubdK], the debug switch that forces failures (see
+ * struct ubd_fail).  Passed on to the kernel, whose ubd __setup takes
+ * every parameter that starts with "ubd".
+ */
+static int fail_param(const char *arg)
+{
+	static const char *const kinds[] = {
+		[UBD_FAIL_EAGAIN] = "eagain:",
+		[UBD_FAIL_EIO] = "eio:",
+		[UBD_FAIL_TWICE] = "twice:",
+	};
+	const char *p = arg + 9;
+	unsigned long every, disk;
+	char *end;
+	int kind;
+
+	if (strncmp(arg, "ubd_fail=", 9))
+		return refuse(arg, "%s", fail_syntax);
+	if (ubd_fail.kind != UBD_FAIL_NONE)
+		return refuse(arg, "ubd_fail is given twice (also %s)",
+			      ubd_fail.param);
+	for (kind = UBD_FAIL_EAGAIN; kind <= UBD_FAIL_TWICE; kind++)
+		if (!strncmp(p, kinds[kind], strlen(kinds[kind])))
+			break;
+	if (kind > UBD_FAIL_TWICE)
+		return refuse(arg, "%s", fail_syntax);
+	p += strlen(kinds[kind]);
+	if (!isdigit((unsigned char)*p))
+		return refuse(arg, "%s", fail_syntax);
+	errno = 0;
+	every = strtoul(p, &end, 10);
+	/* Every attempt failing with EAGAIN would never end. */
+	if (errno || every < 1 || every > 1000000000 ||
+	    (kind == UBD_FAIL_EAGAIN && every < 2))
+		return refuse(arg, "%s", fail_syntax);
+	ubd_fail.disk = -1;
+	if (*end == ':') {
+		p = end + 1;
+		if (strncmp(p, "ubd", 3) || !isdigit((unsigned char)p[3]))
+			return refuse(arg, "%s", fail_syntax);
+		disk = strtoul(p + 3, &end, 10);
+		if (disk >= HOST_UBD_MAX)
+			return refuse(arg, "no such disk: they are ubd0 to ubd15");
+		ubd_fail.disk = disk;
+	}
+	if (*end)
+		return refuse(arg, "%s", fail_syntax);
+	ubd_fail.kind = kind;
+	ubd_fail.every = every;
+	ubd_fail.param = arg;
+	return 0;
 }
 
 /* The name of process @pid, for "in use by" messages. */
@@ -290,6 +350,8 @@ int host_ubd_param(const char *arg)
 	char *end;
 	bool read_only = false;
 
+	if (!isdigit((unsigned char)*p))
+		return fail_param(arg);
 	n = strtoul(p, &end, 10);
 	if (*end == 'r') {
 		read_only = true;

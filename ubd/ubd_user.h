@@ -33,6 +33,29 @@ struct ubd_disk {
 
 extern struct ubd_disk ubd_disks[HOST_UBD_MAX];
 
+/*
+ * Forced failures, a debug switch (ubd_fail=KIND:N[:ubdK]): every N-th
+ * host operation handed to io_submit() on disk K (on any disk without
+ * :ubdK) fails, as if the host had turned it away with EAGAIN or refused
+ * it with EIO; or, for "twice", every N-th request that ends is reported
+ * to the kernel a second time.
+ */
+enum ubd_fail_kind {
+	UBD_FAIL_NONE,
+	UBD_FAIL_EAGAIN,
+	UBD_FAIL_EIO,
+	UBD_FAIL_TWICE,
+};
+
+struct ubd_fail {
+	enum ubd_fail_kind kind;
+	unsigned long every;
+	int disk;		/* -1 for every disk */
+	const char *param;	/* for messages */
+};
+
+extern struct ubd_fail ubd_fail;
+
 /* Byte alignment that O_DIRECT needs of offsets, lengths and memory. */
 #define UBD_DIRECT_ALIGN	512
 

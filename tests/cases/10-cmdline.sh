@@ -19,7 +19,7 @@ cmdline_help() {
 	local word missing=() why=()
 	cmdline_run help --help || return
 	[ "$GUEST_STATUS" -eq 0 ] || why+=("exit status $GUEST_STATUS")
-	for word in mem= init= root= quiet loglevel=; do
+	for word in mem= init= root= quiet loglevel= ubdN= ubd_fail=; do
 		grep -aq -- "$word" "$TEST_DIR/help.log" || missing+=("$word")
 	done
 	[ ${#missing[@]} -eq 0 ] || why+=("stdout lacks ${missing[*]}")

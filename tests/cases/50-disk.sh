@@ -6,8 +6,11 @@
 # power-off and e2fsck finds it clean; a SIGKILL during heavy writes is
 # repaired by journal replay alone; copy-on-write overlays leave their base
 # untouched, merge, and share a base between guests; an image in use is
-# locked; every bad disk parameter is refused, losing nothing.  Sourced
-# by tests/run.
+# locked; every bad disk parameter is refused, losing nothing; with
+# failures forced part-way through split requests (ubd_fail=), every
+# request ends exactly once with the right status and the data is intact.
+# Sourced by tests/run.  DISK_TESTS="fail_eagain stress" runs only those
+# (the functions below without disk_).
 
 DISK_DIR=$TEST_DIR/disk
 mkdir -p "$DISK_DIR"
@@ -208,6 +211,17 @@ disk_bad_input() {
 	check disk-refused-overlay-not-left "never.ovl was left behind" \
 		test ! -e "$d/never.ovl"
 	refused missing-backing "gone\.img: No such file" "ubd0=$d/x.ovl,$d/gone.img"
+	refused fail-no-value "ubd_fail: not ubd_fail=KIND:N" ubd_fail
+	refused fail-kind "ubd_fail=bogus:3: not ubd_fail=KIND:N" ubd_fail=bogus:3
+	refused fail-eagain-every-time "ubd_fail=eagain:1: not ubd_fail=KIND:N" \
+		ubd_fail=eagain:1
+	refused fail-no-count "ubd_fail=eio:: not ubd_fail=KIND:N" ubd_fail=eio:
+	refused fail-disk-number "ubd_fail=eio:3:ubd16: no such disk" \
+		ubd_fail=eio:3:ubd16
+	refused fail-trailing "ubd_fail=eio:3:ubd1x: not ubd_fail=KIND:N" \
+		ubd_fail=eio:3:ubd1x
+	refused fail-given-twice "ubd_fail is given twice" ubd_fail=eio:3 \
+		ubd_fail=eagain:3
 
 	# Overlays gone wrong.
 	"$TOP/tools/ubd-cow" create "$d/good.ovl" "$d/base2.img" >/dev/null
@@ -319,6 +333,367 @@ disk_cpu() {
 	done
 }
 
+# Forced failures (ubd_fail=, Documentation/disks.rst).  A base of random
+# data and an overlay over it whose first MiB is written in holes: every
+# other sector of the first 256 KiB (by the host, with tests/lib/cow_poke:
+# busybox's dd cannot write 512 bytes directly), every other 4 KiB block
+# of the rest (by the guest), so a direct read of it is split into up to
+# 512 host operations, handed to the host in pieces of 8.  FAIL_PAT is
+# what is written (added to the guest's image); FAIL_EXP the disk as it
+# must read afterwards; FAIL_OVL the overlay before the guest writes.
+FAIL_BASE=$DISK_DIR/fail-base.img
+FAIL_PAT=$DISK_DIR/fail-pat
+FAIL_EXP=$DISK_DIR/fail-expected.img
+FAIL_OVL=$DISK_DIR/fail-holes.ovl
+
+# The guest's writes, as a script for either side: DD is the dd to use
+# (busybox's in the guest with oflag=direct, the host's on a copy).
+fail_writes() {
+	cat <<'EOS'
+j=0
+while [ $j -lt 96 ]; do
+	$DD if=$PAT of=$DISK bs=4k skip=$((64 + j)) seek=$((64 + 2 * j)) \
+		count=1 $FLAGS 2>/dev/null || echo "WRITE-FAILED 4k $j"
+	j=$((j + 1))
+done
+# A plain stretch at 2 MiB, written whole.
+$DD if=$PAT of=$DISK bs=128k seek=16 count=8 $FLAGS 2>/dev/null ||
+	echo "WRITE-FAILED 128k"
+EOS
+}
+
+# fail_setup: the base, the pattern, the overlay with holes of a sector
+# and the expected contents, once.  Fails if it cannot make them.
+fail_setup() {
+	local poke=$DISK_DIR/cow_poke piece=$DISK_DIR/fail-piece i
+	[ -f "$FAIL_EXP" ] && return
+	head -c 8M /dev/urandom >"$FAIL_BASE"
+	head -c 1M /dev/urandom >"$FAIL_PAT"
+	chmod 644 "$FAIL_BASE" "$FAIL_PAT"
+	cp "$FAIL_BASE" "$FAIL_EXP"
+	if ! cc -O2 -Wall -I"$TOP/ubd" -o "$poke" "$TOP/tests/lib/cow_poke.c" \
+		"$TOP/ubd/cow_format.c" >"$poke.log" 2>&1 ||
+	   ! "$TOP/tools/ubd-cow" create "$FAIL_OVL" "$FAIL_BASE" \
+		>>"$poke.log" 2>&1; then
+		fail disk-fail-setup "cannot build cow_poke or make an overlay" \
+			"$poke.log"
+		return 1
+	fi
+	for ((i = 0; i < 256; i++)); do
+		dd if="$FAIL_PAT" of="$piece" bs=512 skip=$i count=1 status=none
+		"$poke" "$FAIL_OVL" $((2 * i * 512)) "$piece" >>"$poke.log" 2>&1 ||
+			{ fail disk-fail-setup "cow_poke failed" "$poke.log"; return 1; }
+		dd if="$piece" of="$FAIL_EXP" bs=512 seek=$((2 * i)) \
+			conv=notrunc status=none
+	done
+	DD=dd PAT=$FAIL_PAT DISK=$FAIL_EXP FLAGS=conv=notrunc \
+		bash -c "$(fail_writes)"
+}
+
+# fail_image NAME SCRIPT: a root image whose init runs SCRIPT (a file),
+# with the pattern as /root/pat.
+fail_image() {
+	local img=$DISK_DIR/$1
+	if ! "$TOP/tools/mkrootimg" -f -o "$img" -s 64M \
+		--add "$FAIL_PAT:/root/pat" --add "$2:/root/t.sh" \
+		--cmd 'sh /root/t.sh' >"$img.log" 2>&1; then
+		fail "disk-image-$1" "tools/mkrootimg failed" "$img.log"
+		return 1
+	fi
+	give_guest "$img"
+}
+
+# expected_sum OFFSET LENGTH: md5 of that byte range of the expected disk.
+expected_sum() {
+	tail -c +$(($1 + 1)) "$FAIL_EXP" | head -c "$2" | md5sum | cut -c1-32
+}
+
+# clean_console LOG: no oops, BUG, warning or broken invariant in it.
+clean_console() {
+	! grep -aqE 'BUG:|WARNING:|Oops|Kernel panic|host engine|ended twice|dispatched while in flight|general protection' "$1"
+}
+
+# forced LOG KIND: the last "(N forced, M part-way)" of ubd_fail's lines
+# for KIND, as "N M"; "0 0" if none.
+forced() {
+	grep -aoE "ubd_fail: forced $2 .*\\(([0-9]+) forced, ([0-9]+) part-way\\)" "$1" |
+		tail -n 1 | sed -E 's/.*\(([0-9]+) forced, ([0-9]+) part-way\)/\1 \2/' |
+		grep . || echo "0 0"
+}
+
+# no_request_failed LOG: the block layer reported no failed ubd request.
+no_request_failed() {
+	! grep -aq 'error, dev ubd' "$1"
+}
+
+# param_kept_by_kernel LOG: the guest saw ubd_fail= in /proc/cmdline, but
+# neither in init's environment nor as an unknown parameter.
+param_kept_by_kernel() {
+	grep -aq '^INIT-ENV-UBD 0' "$1" &&
+		grep -aq '^CMDLINE-HAS-UBD-FAIL' "$1" &&
+		! grep -aq 'Unknown kernel command line' "$1"
+}
+
+# EAGAIN part-way through split requests, on every disk, the root file
+# system's included: retried in the host, invisible to the guest; what the
+# guest wrote reads back right, split or not, direct or cached, in
+# parallel too, and matches what the host computes.
+disk_fail_eagain() {
+	local img=$DISK_DIR/eagain.img log=$TEST_DIR/disk-eagain.log
+	local script=$DISK_DIR/eagain.sh why=() n partway name want got
+	fail_setup || return
+	cp "$FAIL_OVL" "$DISK_DIR/eagain.ovl"
+	give_guest "$DISK_DIR/eagain.ovl"
+	{
+		echo 'DD=dd PAT=/root/pat DISK=/dev/ubdb FLAGS=oflag=direct'
+		fail_writes
+		cat <<'EOS'
+sum() {
+	dd if=/dev/ubdb bs=$1 count=$2 skip=${3:-0} iflag=direct 2>/dev/null |
+		md5sum | cut -c1-32
+}
+echo "SUM 0 1048576 $(sum 512k 2)"
+echo "SUM 0 1048576 $(sum 64k 16)"
+echo "SUM 0 1048576 $(sum 4k 256)"
+echo "SUM 0 8388608 $(sum 1M 8)"
+echo "SUM 0 8388608 $(md5sum </dev/ubdb | cut -c1-32)"
+for k in 1 2 4 8; do
+	echo "SUM 0 4194304 $(sum $((k * 32))k $((128 / k)))" &
+done
+wait
+echo "INIT-ENV-UBD $(tr '\0' '\n' </proc/1/environ | grep -c '^ubd')"
+grep -q 'ubd_fail=eagain:5' /proc/cmdline && echo CMDLINE-HAS-UBD-FAIL
+sync
+EOS
+	} >"$script"
+	fail_image eagain.img "$script" || return
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" \
+		"ubd1=$DISK_DIR/eagain.ovl,$FAIL_BASE" ubd_fail=eagain:5 mem=256M ||
+		{ fail disk-fail-eagain "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-fail-eagain-powers-off "status $GUEST_STATUS" ran_ok "$log"
+	check disk-fail-eagain-console-clean "a BUG, warning or broken invariant" \
+		clean_console "$log"
+	check disk-fail-eagain-no-request-failed "a request failed" \
+		no_request_failed "$log"
+	check disk-fail-param-stays-in-the-kernel \
+		"init's environment has it, or the kernel called it unknown" \
+		param_kept_by_kernel "$log"
+	read -r n partway < <(forced "$log" EAGAIN)
+	check disk-fail-eagain-forced-part-way \
+		"$n forced, $partway part-way through a split request" \
+		test "$n" -ge 100 -a "$partway" -gt 0
+	! grep -aq WRITE-FAILED "$log" || why+=("a write failed")
+	n=0
+	while read -r name off len got; do
+		want=$(expected_sum "$off" "$len")
+		[ "$got" = "$want" ] || why+=("bytes $off+$len read $got, want $want")
+		n=$((n + 1))
+	done < <(grep -aE '^SUM [0-9]+ [0-9]+ [0-9a-f]{32}' "$log" | tr -d '\r')
+	[ "$n" = 9 ] || why+=("$n sums on the console, want 9")
+	verdict disk-fail-eagain-data-intact "${why[@]}"
+	CHECK_LOGS=("$img.fsck")
+	check disk-fail-eagain-root-fsck-clean "e2fsck -fn found problems" \
+		fsck_clean "$img"
+}
+
+# EIO part-way through split requests of the second disk: the guest's
+# direct reads and writes fail with an I/O error where a piece failed;
+# what reads without error is the right data; nothing is ended twice or
+# left hanging (the guest powers off).
+disk_fail_eio() {
+	local img=$DISK_DIR/eio.img log=$TEST_DIR/disk-eio.log
+	local script=$DISK_DIR/eio.sh why=() n partway i got want ok=0 bad=0
+	[ -f "$DISK_DIR/eagain.ovl" ] || return
+	cp "$DISK_DIR/eagain.ovl" "$DISK_DIR/eio.ovl"
+	give_guest "$DISK_DIR/eio.ovl"
+	cat >"$script" <<'EOS'
+i=0
+while [ $i -lt 128 ]; do
+	if dd if=/dev/ubdb of=/tmp/c bs=64k skip=$i count=1 iflag=direct \
+		2>/tmp/err; then
+		echo "CHUNK $i $(md5sum </tmp/c | cut -c1-32)"
+	else
+		echo "CHUNK $i EIO $(grep -o 'Input/output error' /tmp/err)"
+	fi
+	i=$((i + 1))
+done
+for k in 1 2 3; do
+	dd if=/dev/ubdb of=/dev/null bs=$((k * 128))k iflag=direct 2>/dev/null &
+done
+wait
+if dd if=/root/pat of=/dev/ubdb bs=4k count=32 seek=1024 oflag=direct \
+	2>/tmp/err; then
+	echo WRITE-OK
+else
+	echo "WRITE-EIO $(grep -o 'Input/output error' /tmp/err)"
+fi
+EOS
+	fail_image eio.img "$script" || return
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" \
+		"ubd1=$DISK_DIR/eio.ovl,$FAIL_BASE" ubd_fail=eio:9:ubd1 mem=256M ||
+		{ fail disk-fail-eio "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-fail-eio-powers-off "status $GUEST_STATUS" ran_ok "$log"
+	check disk-fail-eio-console-clean "a BUG, warning or broken invariant" \
+		clean_console "$log"
+	read -r n partway < <(forced "$log" EIO)
+	check disk-fail-eio-forced-part-way \
+		"$n forced, $partway part-way through a split request" \
+		test "$n" -ge 20 -a "$partway" -gt 0
+	n=0
+	while read -r _ i got; do
+		n=$((n + 1))
+		if [ "$got" = "EIO Input/output error" ]; then
+			bad=$((bad + 1))
+			continue
+		fi
+		want=$(expected_sum $((i * 65536)) 65536)
+		if [ "$got" = "$want" ]; then
+			ok=$((ok + 1))
+		else
+			why+=("chunk $i read $got, want $want")
+		fi
+	done < <(grep -aE '^CHUNK [0-9]+ ' "$log" | tr -d '\r')
+	[ "$n" = 128 ] || why+=("$n chunks on the console, want 128")
+	[ "$bad" -gt 0 ] || why+=("no read failed")
+	[ "$ok" -gt 0 ] || why+=("no read succeeded")
+	verdict disk-fail-eio-reads-fail-or-are-right "${why[@]}"
+	check disk-fail-eio-write-fails "no I/O error from the write" \
+		grep -aq '^WRITE-EIO Input/output error' "$log"
+}
+
+# A request's end reported twice (ubd_fail=twice): the driver's check
+# tells it loudly, once, and does not act on it; the data is intact.
+disk_fail_twice() {
+	local img=$DISK_DIR/twice.img log=$TEST_DIR/disk-twice.log
+	local script=$DISK_DIR/twice.sh want
+	[ -f "$DISK_DIR/eagain.ovl" ] || return
+	cp "$DISK_DIR/eagain.ovl" "$DISK_DIR/twice.ovl"
+	give_guest "$DISK_DIR/twice.ovl"
+	cat >"$script" <<'EOS'
+echo "SUM $(dd if=/dev/ubdb bs=64k iflag=direct 2>/dev/null | md5sum | cut -c1-32)"
+EOS
+	fail_image twice.img "$script" || return
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" \
+		"ubd1=$DISK_DIR/twice.ovl,$FAIL_BASE" ubd_fail=twice:10:ubd1 mem=256M ||
+		{ fail disk-fail-twice "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-fail-twice-powers-off "status $GUEST_STATUS" ran_ok "$log"
+	check disk-fail-twice-reported "no report of a request ended twice" \
+		grep -aqE 'ubd: ended twice, or not in flight; not ended: ubdb tag [0-9]+ READ sector [0-9]+, [0-9]+ bytes' "$log"
+	check disk-fail-twice-warned-once "not one WARNING" \
+		test "$(grep -ac 'WARNING:' "$log")" = 1
+	want=$(md5sum <"$FAIL_EXP" | cut -c1-32)
+	check disk-fail-twice-data-intact "read other than $want" \
+		grep -aq "^SUM $want" "$log"
+}
+
+# Stress: two disks at once, a plain image and an overlay over a base of
+# random data, each with 16 jobs in parallel (busybox's dd: direct writes
+# and reads of 4 KiB to 1 MiB in mixed pairs, buffered ones of 512 bytes,
+# cached reads, discards, short idle spells), with EAGAIN forced on every
+# 11th host operation.  Each job checks its own random MiB in the guest;
+# the host then checks the image, and the overlay merged into its base.
+disk_stress() {
+	local img=$DISK_DIR/stress.img log=$TEST_DIR/disk-stress.log
+	local script=$DISK_DIR/stress.sh disk1=$DISK_DIR/stress-plain.img
+	local base=$DISK_DIR/stress-base.img ovl=$DISK_DIR/stress.ovl
+	local why=() n=0 disk slot sum want file
+	truncate -s 64M "$disk1"
+	head -c 64M /dev/urandom >"$base"
+	chmod 644 "$base"
+	give_guest "$disk1"
+	rm -f "$ovl"
+	cat >"$script" <<'EOS'
+ZERO=$(head -c 1048576 /dev/zero | md5sum | cut -c1-32)
+# job DISK SLOT: the job's own MiB at SLOT (MiB) of DISK.
+job() {
+	d=/dev/$1 off=$(($2 * 1048576)) data=/tmp/$1-$2 n=0
+	head -c 1048576 /dev/urandom >$data
+	want=$(md5sum <$data | cut -c1-32)
+	for pair in 4k:1M 16k:4k 64k:64k 256k:16k 1M:256k 512:32k; do
+		w=${pair%:*} r=${pair#*:}
+		dd if=$data of=$d bs=$w seek=$off oflag=direct,seek_bytes \
+			2>/dev/null || echo "STRESS-FAILED write $1 $2 $w"
+		got=$(dd if=$d bs=$r skip=$off count=1048576 \
+			iflag=direct,skip_bytes,count_bytes 2>/dev/null |
+			md5sum | cut -c1-32)
+		[ "$got" = "$want" ] || echo "STRESS-FAILED read $1 $2 w$w r$r"
+		n=$((n + 1))
+		[ $((n % 3)) = $(($2 % 3)) ] && sleep 0.2
+	done
+	# A MiB further on: written, read cached, discarded, read as zeroes.
+	off2=$((off + 16 * 1048576))
+	dd if=$data of=$d bs=128k seek=$off2 oflag=direct,seek_bytes \
+		2>/dev/null || echo "STRESS-FAILED write2 $1 $2"
+	got=$(dd if=$d bs=64k skip=$off2 count=1048576 \
+		iflag=skip_bytes,count_bytes 2>/dev/null | md5sum | cut -c1-32)
+	[ "$got" = "$want" ] || echo "STRESS-FAILED cached $1 $2"
+	# blkdiscard opens the disk exclusively: one job at a time.
+	t=0
+	until blkdiscard -o $off2 -l 1048576 $d 2>/dev/null; do
+		t=$((t + 1))
+		[ $t -lt 100 ] || { echo "STRESS-FAILED discard $1 $2"; break; }
+		sleep 0.1
+	done
+	got=$(dd if=$d bs=256k skip=$off2 count=1048576 \
+		iflag=direct,skip_bytes,count_bytes 2>/dev/null |
+		md5sum | cut -c1-32)
+	[ "$got" = "$ZERO" ] || echo "STRESS-FAILED discarded $1 $2"
+	echo "STRESS-DATA $1 $2 $want"
+}
+for slot in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	job ubdb $slot &
+	job ubdc $slot &
+done
+# The base shows through where nothing was written: MiB 32 on.
+echo "STRESS-BASE $(dd if=/dev/ubdc bs=1M skip=32 count=32 iflag=direct \
+	2>/dev/null | md5sum | cut -c1-32)"
+wait
+sync
+EOS
+	if ! "$TOP/tools/mkrootimg" -f -o "$img" -s 64M \
+		--add "$script:/root/t.sh" --cmd 'sh /root/t.sh' \
+		>"$img.log" 2>&1; then
+		fail disk-image-stress.img "tools/mkrootimg failed" "$img.log"
+		return
+	fi
+	give_guest "$img"
+	guest_run "$BOOT_TIMEOUT" "$log" "ubd0=$img" "ubd1=$disk1" \
+		"ubd2=$ovl,$base" ubd_fail=eagain:11 mem=256M ||
+		{ fail disk-stress "still running, killed" "$log"; return; }
+	CHECK_LOGS=("$log" "$log.err")
+	check disk-stress-powers-off "status $GUEST_STATUS" ran_ok "$log"
+	check disk-stress-console-clean "a BUG, warning or broken invariant" \
+		clean_console "$log"
+	check disk-stress-no-request-failed "a request failed" \
+		no_request_failed "$log"
+	grep -aq STRESS-FAILED "$log" &&
+		why+=("$(grep -a STRESS-FAILED "$log" | head -n 3 | tr '\r\n' '  ')")
+	want=$(tail -c +$((32 * 1048576 + 1)) "$base" | md5sum | cut -c1-32)
+	grep -aq "^STRESS-BASE $want" "$log" ||
+		why+=("the base did not show through the overlay")
+	"$TOP/tools/ubd-cow" merge "$ovl" >"$ovl.merge" 2>&1 ||
+		why+=("ubd-cow merge failed")
+	while read -r _ disk slot sum; do
+		n=$((n + 1))
+		file=$disk1
+		[ "$disk" = ubdc ] && file=$base
+		want=$(tail -c +$((slot * 1048576 + 1)) "$file" | head -c 1048576 |
+			md5sum | cut -c1-32)
+		[ "$want" = "$sum" ] || why+=("$disk MiB $slot differs on the host")
+	done < <(grep -aE '^STRESS-DATA ubd[bc] [0-9]+ [0-9a-f]{32}' "$log" | tr -d '\r')
+	[ "$n" = 32 ] || why+=("$n jobs finished, want 32")
+	verdict disk-stress-data-intact "${why[@]}"
+}
+
+if [ -n "${DISK_TESTS:-}" ]; then
+	for t in $DISK_TESTS; do
+		"disk_$t"
+	done
+	return
+fi
 disk_boot
 disk_busy
 disk_cpu
@@ -328,3 +703,7 @@ disk_locking
 disk_bad_input
 disk_odd_size
 disk_discard
+disk_fail_eagain
+disk_fail_eio
+disk_fail_twice
+disk_stress

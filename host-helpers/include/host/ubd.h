@@ -42,7 +42,8 @@ struct host_ubd_seg {
 
 /**
  * host_ubd_param() - take one ubdN=, ubdNr= or ubdN=OVERLAY,BACKING
- * parameter: parse it, open the files, lock them and check an overlay.
+ * parameter: parse it, open the files, lock them and check an overlay;
+ * or the debug switch ubd_fail=KIND:N[:ubdK] (Documentation/disks.rst).
  * @arg: the whole parameter, "ubd0=root.img" say.
  *
  * Prints a message naming the parameter and the problem on standard error
@@ -54,7 +55,7 @@ int host_ubd_param(const char *arg);
 /* Close every disk and remove overlays this run created (boot refused). */
 void host_ubd_abort(void);
 
-/* Is @arg a ubd parameter (ubd followed by a digit)? */
+/* Is @arg a ubd parameter (ubd followed by a digit, or ubd_fail=)? */
 int host_ubd_is_param(const char *arg);
 
 /**
@@ -65,42 +66,69 @@ int host_ubd_is_param(const char *arg);
 int host_ubd_info(int n, struct host_ubd_info *info);
 
 /**
+ * struct host_ubd_calls - what the host engine calls in the kernel.
+ * @done: a request has ended: called exactly once for every request that
+ *        host_ubd_submit() took, with the @cookie and @ticket it was given
+ *        and 0 or a negative errno, and never for any other.
+ * @report: a line for the kernel log: a forced failure (ubd_fail=) when
+ *          @bug is 0; when @bug is 1, an invariant of the engine found
+ *          broken (a completion for an operation not in flight, say),
+ *          which the engine did not act on.
+ *
+ * Both are called only from host_ubd_submit(), host_ubd_commit() and
+ * host_ubd_reap(), with the kernel's interrupts off.
+ */
+struct host_ubd_calls {
+	void (*done)(void *cookie, unsigned int ticket, int err);
+	void (*report)(int bug, const char *msg);
+};
+
+/**
  * host_ubd_start() - set up the asynchronous engine: the AIO context and
  * the eventfd whose completions raise HOST_IRQ_DISK.
+ * @calls: how requests end; kept for good.
  *
  * Returns 0, or a negative errno.
  */
-int host_ubd_start(void);
+int host_ubd_start(const struct host_ubd_calls *calls);
 
 /**
  * host_ubd_submit() - start one request on disk @n.
- * @cookie: handed back to the completion callback.
+ * @cookie, @ticket: handed back to @calls->done when the request ends.
  * @op, @flags: enum host_ubd_op and HOST_UBD_FUA.
  * @offset, @len: the byte range on the disk.
  * @segs, @nsegs: the memory for reads and writes, @len bytes in all.
  *
- * Called with interrupts off.  The request starts at the next
- * host_ubd_commit().  Returns 0 once queued, -EAGAIN when the engine has
- * no room now (retry after a completion), or another negative errno for a
- * request that can never be done.
+ * Called with interrupts off.  All or nothing: returns 0 once the engine
+ * has taken the whole request (every host operation it needs is reserved,
+ * and it starts at the next host_ubd_commit() at the latest), and the
+ * request is then the engine's until @calls->done ends it, exactly once,
+ * whatever fails on the way.  Otherwise the engine took none of it:
+ * -EAGAIN when it has no room now (retry after a completion), another
+ * negative errno for a request that can never be done.
  */
-int host_ubd_submit(int n, void *cookie, int op, int flags,
-		    unsigned long long offset, unsigned long long len,
-		    const struct host_ubd_seg *segs, int nsegs);
+int host_ubd_submit(int n, void *cookie, unsigned int ticket, int op,
+		    int flags, unsigned long long offset,
+		    unsigned long long len, const struct host_ubd_seg *segs,
+		    int nsegs);
 
 /*
  * Start every request submitted since the last call (the engine starts
- * them in pieces of a few as they come, and the rest here).
+ * them in pieces of a few as they come, and the rest here).  Operations
+ * the host turns away for now stay queued in order and go at the next
+ * completion.
  */
 void host_ubd_commit(void);
 
 /**
- * host_ubd_reap() - finish the requests whose host I/O has completed.
- * @done: called once per finished request with its cookie and 0 or a
- *        negative errno.
+ * host_ubd_reap() - end the requests whose host I/O has completed, each
+ * through @calls->done.
  *
- * Called from the HOST_IRQ_DISK interrupt.  Returns how many finished.
+ * Called with interrupts off, from the HOST_IRQ_DISK interrupt and from
+ * the request path; the only reader of the completions.  A call made while
+ * another is under way (from a completion's callback) returns 0 at once:
+ * the one under way takes what has come.  Returns how many ended.
  */
-int host_ubd_reap(void (*done)(void *cookie, int err));
+int host_ubd_reap(void);
 
 #endif /* _HOST_UBD_H */
