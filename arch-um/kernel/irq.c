@@ -8,6 +8,7 @@
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqflags.h>
 #include <linux/hardirq.h>
 #include <linux/sched.h>
 #include <asm/irq_regs.h>
@@ -20,6 +21,14 @@ void um_irq_entry(unsigned long pending)
 	struct pt_regs regs = { .from_user = um_user_running() };
 	struct pt_regs *old = set_irq_regs(&regs);
 
+	/*
+	 * The host side turned interrupts off (host_irqs_on) before calling;
+	 * tell lockdep, which otherwise only sees local_irq_*().  Interrupts
+	 * were on, as lockdep saw them, where this one came in: a handler
+	 * runs only then, or from local_irq_enable() and local_irq_restore(),
+	 * which have said so before turning them on.
+	 */
+	trace_hardirqs_off();
 	irq_enter();
 	while (pending) {
 		unsigned int irq = __ffs(pending);
@@ -30,6 +39,7 @@ void um_irq_entry(unsigned long pending)
 	irq_exit();
 	set_irq_regs(old);
 	um_user_kick_if_needed();
+	trace_hardirqs_on();
 }
 
 void __init init_IRQ(void)
@@ -45,9 +55,14 @@ void __init init_IRQ(void)
 		panic("cannot install host signal handlers: %d", err);
 }
 
-/* Sleep in the host until something fires; the caller is idle. */
+/*
+ * Sleep in the host until something fires; the caller is idle.  Called
+ * with interrupts off and returns with them off, having run whatever
+ * woke it.
+ */
 void arch_cpu_idle(void)
 {
 	host_idle_wait();
-	raw_local_irq_enable();
+	local_irq_enable();
+	local_irq_disable();
 }

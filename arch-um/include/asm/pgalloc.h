@@ -26,10 +26,26 @@ static inline void pud_populate(struct mm_struct *mm, pud_t *pud, pmd_t *pmd)
 pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm, pgd_t *pgd);
 
+/*
+ * A page-table page freed through the mmu_gather is an ordinary page by
+ * the time the gather frees it: its table state (page type, split lock)
+ * is undone first, as pte_free() and pmd_free() do for the direct path.
+ * Left in place, the page type would sit in _mapcount of the reused page.
+ */
 #define __pte_free_tlb(tlb, pte, address)			\
-	tlb_remove_ptdesc((tlb), page_ptdesc(pte))
+	do {							\
+		struct ptdesc *__pt = page_ptdesc(pte);		\
+								\
+		pagetable_pte_dtor(__pt);			\
+		tlb_remove_page_ptdesc((tlb), __pt);		\
+	} while (0)
 
 #define __pmd_free_tlb(tlb, pmd, address)			\
-	tlb_remove_ptdesc((tlb), virt_to_ptdesc(pmd))
+	do {							\
+		struct ptdesc *__pt = virt_to_ptdesc(pmd);	\
+								\
+		pagetable_pmd_dtor(__pt);			\
+		tlb_remove_page_ptdesc((tlb), __pt);		\
+	} while (0)
 
 #endif /* _ASM_UM_PGALLOC_H */
