@@ -149,8 +149,11 @@ static DECLARE_DELAYED_WORK(um_tty_eof_work, um_tty_eof);
 static void um_tty_eof(struct work_struct *work)
 {
 	struct tty_struct *tty = tty_port_tty_get(&um_tty_port);
-	bool waiting = tty && READ_ONCE(um_tty_open_now) &&
-		       waitqueue_active(&tty->read_wait);
+	bool waiting = false;
+
+	if (tty && READ_ONCE(um_tty_open_now))
+		/* A hint, taken again in 50 ms if a reader comes just after. */
+		waiting = waitqueue_active(&tty->read_wait);
 
 	if (waiting) {
 		tty_insert_flip_char(&um_tty_port, tty->termios.c_cc[VEOF],

@@ -17,10 +17,17 @@
 # host's [vsyscall] page.
 HOST_MAPS_BOUND=$((32768 + 3))
 
-# memory_image OUT CMD: an initramfs with the guest test programs in
-# /tests that runs CMD.
+# memory_image OUT PROGRAM...: an initramfs with the guest test programs
+# in /tests that runs each PROGRAM (a name and its arguments) in turn,
+# framed the way parse_guest_results reads (as run-in-guest.sh does).
 memory_image() {
-	local out=$1 cmd=$2
+	local out=$1 prog cmd='echo "# guest-tests: start"'
+	shift
+	for prog in "$@"; do
+		cmd+="; echo \"# guest-tests: running ${prog%% *}\"; /tests/$prog"
+		cmd+="; echo \"# guest-tests: ${prog%% *} exited with status \$?\""
+	done
+	cmd+='; echo "# guest-tests: done"'
 	make -C "$TOP/tests/guest" O="$out.bin" >"$out.log" 2>&1 &&
 		"$TOP/tools/mkinitramfs" -o "$out" --add "$out.bin:/tests" \
 			--cmd "$cmd" >>"$out.log" 2>&1 &&
@@ -58,7 +65,7 @@ memory_run() {
 # forks of all that.
 hostmaps_bound() {
 	local img=$TEST_DIR/hostmaps.img most
-	if ! memory_image "$img" "/tests/t-hostmaps 2048"; then
+	if ! memory_image "$img" "t-hostmaps 2048"; then
 		fail hostmaps-image "could not build it" "$img.log"
 		return
 	fi
@@ -89,7 +96,7 @@ hostmaps_bound() {
 # stay whole.
 hostmaps_refused() {
 	local img=$TEST_DIR/refused.img log=$TEST_DIR/refused.log
-	if ! memory_image "$img" "/tests/t-hostmaps 64 && /tests/t-clonefail && /tests/t-mm"; then
+	if ! memory_image "$img" "t-hostmaps 64" t-clonefail t-mm; then
 		fail refused-image "could not build it" "$img.log"
 		return
 	fi

@@ -36,6 +36,7 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd);
 	do {							\
 		struct ptdesc *__pt = page_ptdesc(pte);		\
 								\
+		(void)(address);				\
 		pagetable_pte_dtor(__pt);			\
 		tlb_remove_page_ptdesc((tlb), __pt);		\
 	} while (0)
@@ -44,6 +45,7 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd);
 	do {							\
 		struct ptdesc *__pt = virt_to_ptdesc(pmd);	\
 								\
+		(void)(address);				\
 		pagetable_pmd_dtor(__pt);			\
 		tlb_remove_page_ptdesc((tlb), __pt);		\
 	} while (0)
