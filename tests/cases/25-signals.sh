@@ -31,7 +31,8 @@ case " $(cat /proc/cmdline) " in
 	echo "sleeper-started $!"
 	wait $!
 	echo "sleeper-ended $?"
-	echo "guest-still-alive" ;;
+	echo "guest-still-alive"
+	while :; do sleep 1; done ;;
 *)
 	while :; do sleep 1; done ;;
 esac' >"$SIG_IMG_BASE.log" 2>&1
