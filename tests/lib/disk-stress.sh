@@ -63,7 +63,7 @@ stress_checks() {
 	check "$name-no-warnings" "kernel messages of level warning or above" \
 		no_stress_kmsg "$log"
 	grep -aE '^STRESS-(FIO|FILL|TRIM|TREE|FAILED|KMSG)' "$log" | tr -d '\r' |
-		sed 's/^/    /' | tail -n 30
+		sed "s/^/    /" | tail -n 12
 
 	CHECK_LOGS=("$d/root.img.fsck" "$d/fs.img.fsck")
 	e2fsck -fn "$d/root.img" >"$d/root.img.fsck" 2>&1 ||
