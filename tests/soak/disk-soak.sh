@@ -20,7 +20,8 @@
 # network).  As root the guest runs as nobody, as in tests/run.
 # Environment: SOAK_DIR keeps the disks and logs there (default a new
 # directory under /tmp, removed unless something failed); SOAK_ARGS adds
-# ./linux parameters (SOAK_ARGS=ubd_fail=eagain:11 for forced EAGAIN).
+# ./linux parameters (SOAK_ARGS=ubd_fail=eagain:11 for forced EAGAIN);
+# SOAK_LINUX runs another kernel program than ./linux (./linux-debug).
 #
 # Prints PASS:/FAIL: lines, figures (rounds, fio runs, data moved, fills,
 # trims), and exits 0 only if nothing failed.
@@ -30,7 +31,7 @@ set -u -o pipefail
 TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOP=$(dirname "$TESTS")
 LIB=$TESTS/lib
-LINUX=$TOP/linux
+LINUX=${SOAK_LINUX:-$TOP/linux}
 SECS=${1:-3600}
 case $SECS in
 '' | *[!0-9]*)
