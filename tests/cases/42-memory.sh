@@ -161,6 +161,7 @@ echo "stress-ng-class $?"'; then
 # its "table" type in the word that is the next user's mapcount.
 memory_page_tables() {
 	local img=$TEST_DIR/pgtables.img log=$TEST_DIR/pgtables.log before after
+	# shellcheck disable=SC2016  # the guest's shell expands it
 	if ! "$TOP/tools/mkinitramfs" -o "$img" --cmd 'pt() { grep PageTables: /proc/meminfo; }
 		pt; i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done; pt' \
 		>"$img.log" 2>&1 || ! chmod a+r "$img"; then
