@@ -171,7 +171,7 @@ KERNEL_TROUBLE_RE='BUG[: ]|WARNING:|Oops|Kernel panic|cut here|general protectio
 # check_kernel_log NAME LOG: passes if LOG holds none of those messages.
 check_kernel_log() {
 	local name=$1 log=$2 found
-	found=$(tr -d '\r' <"$log" | grep -E -m 5 "$KERNEL_TROUBLE_RE")
+	found=$(tr -d '\r' <"$log" | grep -aE -m 5 "$KERNEL_TROUBLE_RE")
 	if [ -z "$found" ]; then
 		pass "$name"
 	else
