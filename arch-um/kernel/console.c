@@ -139,9 +139,12 @@ static const struct tty_port_operations um_tty_port_ops = {
  * the tty between line mode (where VEOF ends a read) and raw mode (where
  * it is a key like any other) around each line it reads, so the character
  * is pushed only once someone waits to read and all input before it has
- * been taken.  Until then this looks again every 50 ms.
+ * been taken.  Until then this looks again, every 50 ms at first, then
+ * less and less often, down to once a second: a guest whose console
+ * nobody reads does not wake for it more than that.
  */
 static bool um_tty_input_ended;
+static unsigned long um_tty_eof_wait;
 
 static void um_tty_eof(struct work_struct *work);
 static DECLARE_DELAYED_WORK(um_tty_eof_work, um_tty_eof);
@@ -152,7 +155,7 @@ static void um_tty_eof(struct work_struct *work)
 	bool waiting = false;
 
 	if (tty && READ_ONCE(um_tty_open_now))
-		/* A hint, taken again in 50 ms if a reader comes just after. */
+		/* A hint, taken again later if a reader comes just after. */
 		waiting = waitqueue_active(&tty->read_wait);
 
 	if (waiting) {
@@ -160,7 +163,8 @@ static void um_tty_eof(struct work_struct *work)
 				     TTY_NORMAL);
 		tty_flip_buffer_push(&um_tty_port);
 	} else {
-		schedule_delayed_work(&um_tty_eof_work, HZ / 20);
+		um_tty_eof_wait = min(2 * um_tty_eof_wait, (unsigned long)HZ);
+		schedule_delayed_work(&um_tty_eof_work, um_tty_eof_wait);
 	}
 	tty_kref_put(tty);
 }
@@ -170,7 +174,8 @@ static void um_tty_push_eof(void)
 	if (um_tty_input_ended)
 		return;
 	um_tty_input_ended = true;
-	schedule_delayed_work(&um_tty_eof_work, HZ / 20);
+	um_tty_eof_wait = HZ / 20;
+	schedule_delayed_work(&um_tty_eof_work, um_tty_eof_wait);
 }
 
 /*
