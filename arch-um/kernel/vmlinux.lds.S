@@ -113,6 +113,12 @@ SECTIONS
 		PROVIDE_HIDDEN(__fini_array_end = .);
 	}
 	.data.rel.ro	: { *(.data.rel.ro.local* .data.rel.ro .data.rel.ro.*) }
+	/* The drivers' host halves, in link order (host/driver.h). */
+	.host_drivers	: {
+		__host_drivers_start = .;
+		KEEP(*(.host_drivers))
+		__host_drivers_end = .;
+	}
 	UM_SECTION_AS_IS(.dynamic)
 	.got		: { *(.got) *(.igot) }
 	.got.plt	: { *(.got.plt) *(.igot.plt) }
