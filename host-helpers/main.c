@@ -18,7 +18,6 @@
 #include <host/fault.h>
 #include <host/layout.h>
 #include <host/mem.h>
-#include <host/params.h>
 #include <host/time.h>
 #include "internal.h"
 

@@ -22,7 +22,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <host/cpu.h>
 #include <host/driver.h>
 #include "ubd_user.h"
 

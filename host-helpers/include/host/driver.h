@@ -67,6 +67,20 @@ struct host_driver {
 };
 
 /*
+ * Services of the core for the drivers' host halves.
+ */
+
+/**
+ * host_cpu_note_disk() - the guest does I/O on host block device
+ * @major:@minor.
+ *
+ * The device's interrupts (through partitions and stacked devices) then
+ * weigh in the choice of the host CPU the guest runs on
+ * (host-helpers/cpu.c).
+ */
+void host_cpu_note_disk(unsigned int major, unsigned int minor);
+
+/*
  * Register @drv, a struct host_driver, with main().  Drivers are taken in
  * link order: the order of UM_DRIVERS in drivers.mk.
  */
