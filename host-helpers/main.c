@@ -262,7 +262,6 @@ int main(int argc, char **argv)
 	}
 
 	info.cmdline = buf;
-	info.mem_size = mem;
 	info.phys_start = pm.map_offset;
 	info.phys_end = pm.file_size;
 	um_boot(&info);
