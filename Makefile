@@ -20,9 +20,13 @@ JOBS		?= $(shell nproc)
 KMAKE		= $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=um SUBARCH=x86_64
 KMAKE_DEBUG	= $(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) ARCH=um SUBARCH=x86_64
 
+# The drivers (UM_DRIVERS): one folder each, listed in drivers.mk.
+include $(TOP)/drivers.mk
+
 # Our folders, and where the kernel tree sees them.
-TREE_LINKS	:= arch/um:arch-um um-host:host-helpers um-ubd:ubd \
-		   um-fuse:fuse-export \
+TREE_LINKS	:= arch/um:arch-um um-host:host-helpers \
+		   um-drivers.mk:drivers.mk \
+		   $(foreach d,$(UM_DRIVERS),um-$(d):$(d)) \
 		   tools/testing/kunit/configs/arch_uml.config:arch-um/configs/kunit_arch.config
 
 .PHONY: all deps tree config kernel kernel-debug tools image run kunit test \
@@ -41,9 +45,7 @@ deps:
 $(TARBALL): | deps
 	@test -f $@ || { echo "$@ is still missing after $(INSTALL_DEPS)" >&2; exit 1; }
 
-# Unpack once; the stamp records that arch/um and arch/x86/um are gone and
-# our folders are linked in.  Relative links keep the tree valid if the
-# checkout moves.
+# Unpack once; the stamp records that arch/um and arch/x86/um are gone.
 $(KSRC)/.assembled: $(TARBALL) | deps
 	rm -rf $(KSRC) $(BUILD)/unpack
 	mkdir -p $(BUILD)/unpack
@@ -51,20 +53,27 @@ $(KSRC)/.assembled: $(TARBALL) | deps
 	mv $(BUILD)/unpack/linux-source-6.12 $(KSRC)
 	rmdir $(BUILD)/unpack
 	rm -rf $(KSRC)/arch/um $(KSRC)/arch/x86/um
+	touch $@
+
+# Link our folders in, again whenever the list changes (a driver added or
+# removed: its um-NAME link comes or goes).  Relative links keep the tree
+# valid if the checkout moves.
+$(KSRC)/.linked: $(KSRC)/.assembled $(TOP)/Makefile $(TOP)/drivers.mk
+	find $(KSRC) -maxdepth 1 -name 'um-*' -type l -delete
 	for l in $(TREE_LINKS); do \
 		ln -sfnr $(TOP)/$${l#*:} $(KSRC)/$${l%%:*}; \
 	done
 	touch $@
 
-tree: $(KSRC)/.assembled
+tree: $(KSRC)/.linked
 
-$(KOBJ)/.config: $(DEFCONFIG) $(KSRC)/.assembled | deps
+$(KOBJ)/.config: $(DEFCONFIG) $(KSRC)/.assembled | deps $(KSRC)/.linked
 	mkdir -p $(KOBJ)
 	$(KMAKE) host_defconfig
 
 config: $(KOBJ)/.config
 
-kernel: $(KOBJ)/.config deps
+kernel: $(KOBJ)/.config $(KSRC)/.linked deps
 	$(KMAKE) -j$(JOBS) linux
 
 linux: kernel
@@ -73,11 +82,12 @@ linux: kernel
 # The debug build: the same kernel with SLUB debugging, lockdep, list and
 # VM checks and fault injection (arch-um/configs/host_debug.config), in its
 # own folder, as ./linux-debug.  Documentation/debugging.rst.
-$(KOBJ_DEBUG)/.config: $(DEFCONFIG) $(DEBUG_CONFIG) $(KSRC)/.assembled | deps
+$(KOBJ_DEBUG)/.config: $(DEFCONFIG) $(DEBUG_CONFIG) $(KSRC)/.assembled | deps \
+			 $(KSRC)/.linked
 	mkdir -p $(KOBJ_DEBUG)
 	$(KMAKE_DEBUG) host_defconfig host_debug.config
 
-kernel-debug: $(KOBJ_DEBUG)/.config deps
+kernel-debug: $(KOBJ_DEBUG)/.config $(KSRC)/.linked deps
 	$(KMAKE_DEBUG) -j$(JOBS) linux
 
 linux-debug: kernel-debug
@@ -91,7 +101,7 @@ tools: deps
 # The architecture's own KUnit options replace upstream's UML ones.
 KUNIT_ARCH_CONFIG := $(KSRC)/tools/testing/kunit/configs/arch_uml.config
 
-kunit: $(KSRC)/.assembled | deps
+kunit: $(KSRC)/.linked | deps
 	ln -sfnr $(TOP)/arch-um/configs/kunit_arch.config $(KUNIT_ARCH_CONFIG)
 	cd $(KSRC) && python3 tools/testing/kunit/kunit.py run --arch=um \
 		--build_dir=$(BUILD)/kunit --jobs=$(JOBS) $(KUNIT_ARGS)

@@ -16,7 +16,6 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <host/aspace.h>
-#include <host/cpu.h>
 #include <host/stub.h>
 #include "internal.h"
 

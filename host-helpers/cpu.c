@@ -25,7 +25,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <host/cpu.h>
+#include <host/driver.h>
+#include "internal.h"
 
 #define MAX_DISK_IRQS	64
 /* Share of the disks' interrupts one CPU must take to be preferred. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <host/boot.h>
+#include <host/driver.h>
 #include "internal.h"
 
 static char **saved_argv;
@@ -16,14 +17,26 @@ void host_save_args(int argc, char **argv)
 	saved_argv = argv;
 }
 
+/* Each driver releases what the guest held through it. */
+static void drivers_exit(void)
+{
+	const struct host_driver *const *drv;
+
+	host_for_each_driver(drv)
+		if ((*drv)->exit)
+			(*drv)->exit();
+}
+
 void host_exit(int status)
 {
+	drivers_exit();
 	host_terminal_restore();
 	_exit(status);
 }
 
 void host_restart(void)
 {
+	drivers_exit();
 	host_terminal_restore();
 	execv("/proc/self/exe", saved_argv);
 	/* Cannot start again: end as a halt would. */

@@ -49,6 +49,26 @@ int host_start_thread(void *(*fn)(void *), void *arg);
 void host_irq_from_thread(int irq);
 int host_idle_epoll_wait(const struct timespec *timeout);
 
+/**
+ * host_parse_size() - parse a size such as 512M, 2G, 65536K or 1048576
+ * (params.c).
+ * @text: the value; K, M, G and T suffixes (either case) are powers of 1024.
+ * @out: the size in bytes.
+ *
+ * Returns 0, or -1 if @text is not a size or overflows.
+ */
+int host_parse_size(const char *text, unsigned long long *out);
+
+/**
+ * host_cpu_pin() - pin the calling process to the CPU the guest should use
+ * (cpu.c).
+ *
+ * Threads and processes it starts afterwards inherit the choice; disks
+ * noted with host_cpu_note_disk() weigh in it.  Returns the CPU, or -1 if
+ * the affinity could not be read.
+ */
+int host_cpu_pin(void);
+
 /* Put the terminal back as it was before the guest (terminal.c). */
 void host_terminal_restore(void);
 /* Is the terminal raw (no output processing)? */

@@ -1,25 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * main(): the program's entry.  Handles the options that must be settled
- * before the kernel exists (--help, --version, mem=), builds the guest
- * command line from the rest, sets up guest memory and hands over to the
- * kernel.  Everything after um_boot() is the kernel's.
+ * before the kernel exists (--help, --version, mem=), hands each driver
+ * its own parameters (host/driver.h), builds the guest command line from
+ * the rest, sets up guest memory and hands over to the kernel.
+ * Everything after um_boot() is the kernel's.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <host/boot.h>
+#include <host/driver.h>
 #include <host/fault.h>
 #include <host/layout.h>
 #include <host/mem.h>
-#include <host/params.h>
 #include <host/time.h>
-#include <host/ubd.h>
 #include "internal.h"
 
 #define CMDLINE_MAX		4096
@@ -31,7 +30,8 @@
 
 const char host_version[] = UM_KERNEL_RELEASE;
 
-static const char usage[] =
+/* --help: the head, each driver's lines, then the tail. */
+static const char usage_head[] =
 "usage: %s [PARAMETER]...\n"
 "\n"
 "Boots Linux %s as an ordinary process.  The kernel log and the guest\n"
@@ -40,21 +40,12 @@ static const char usage[] =
 "Parameters of this port:\n"
 "  initrd=FILE      an initramfs (cpio, may be compressed) to unpack as /\n"
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
-"                   at least 32M, at most what the host's RAM and swap hold)\n"
-"  ubdN=FILE        disk N (0 to 15, /dev/ubda on) backed by an image file\n"
-"                   or block device, locked against other guests\n"
-"  ubdNr=FILE       the same, read-only (shared with other guests)\n"
-"  ubdN=COW,BACKING copy-on-write: writes go to the overlay COW (made if\n"
-"                   missing), BACKING is only read and may be shared\n"
-"  Without root=, ubd0 is the root file system (root=/dev/ubda, read-write)\n"
-"  ubd_fail=KIND:N[:ubdK]  debug switch for tests: the host refuses every\n"
-"                   N-th disk operation (of disk K only, with :ubdK), also\n"
-"                   part-way through a request split into several: KIND\n"
-"                   eagain (retried, the guest sees nothing; N from 2) or\n"
-"                   eio (the request fails); twice reports every N-th\n"
-"                   request's end twice (the second must be refused)\n"
+"                   at least 32M, at most what the host's RAM and swap hold)\n";
+
+static const char usage_tail[] =
 "\n"
 "Testing the port:\n"
+
 "  fail_host_map=N  refuse every N-th mapping of guest memory in a guest\n"
 "                   process's host process (ENOMEM), as a host short of\n"
 "                   memory would; the kernel must survive it\n"
@@ -136,46 +127,69 @@ static int check_mem(const char *value, unsigned long long *mem)
 	return 0;
 }
 
-/* Add @arg to the guest command line; -1 if it does not fit. */
-static int append(char *cmdline, size_t *used, const char *arg)
+int host_cmdline_append(struct host_cmdline *cl, const char *arg)
 {
 	size_t len = strlen(arg);
 
-	if (*used + len + 2 > CMDLINE_MAX)
+	if (cl->used + len + 2 > CMDLINE_MAX)
 		return -1;
-	if (*used)
-		cmdline[(*used)++] = ' ';
-	memcpy(cmdline + *used, arg, len + 1);
-	*used += len;
+	if (cl->used)
+		cl->buf[cl->used++] = ' ';
+	memcpy(cl->buf + cl->used, arg, len + 1);
+	cl->used += len;
 	return 0;
 }
 
-/*
- * `./linux ubd0=root.img` needs nothing more: without root=, the first
- * disk is the root file system, read-write unless the disk is read-only
- * or ro was asked for.
- */
-static int default_root(char *cmdline, size_t *used, bool have_root,
-			bool have_mode)
+static void print_usage(const char *prog)
 {
-	struct host_ubd_info disk;
+	const struct host_driver *const *drv;
 
-	if (have_root || host_ubd_info(0, &disk))
-		return 0;
-	if (append(cmdline, used, "root=/dev/ubda") ||
-	    (!have_mode && append(cmdline, used, disk.read_only ? "ro" : "rw")))
-		return fail("%s: the command line is too long", "root=/dev/ubda");
+	printf(usage_head, prog, host_version);
+	host_for_each_driver(drv)
+		if ((*drv)->help)
+			fputs((*drv)->help, stdout);
+	fputs(usage_tail, stdout);
+}
+
+/* Hand @arg to the driver it belongs to; 0, or an exit status. */
+static int driver_param(const char *arg)
+{
+	const struct host_driver *const *drv;
+
+	host_for_each_driver(drv)
+		if ((*drv)->is_param(arg))
+			return (*drv)->param(arg) ? EXIT_USAGE : 0;
 	return 0;
+}
+
+/* Every parameter is in: the drivers' last checks and additions. */
+static int drivers_prepare(struct host_cmdline *cl)
+{
+	const struct host_driver *const *drv;
+
+	host_for_each_driver(drv)
+		if ((*drv)->prepare && (*drv)->prepare(cl))
+			return EXIT_USAGE;
+	return 0;
+}
+
+/* Not booting: the drivers put back what their parameters did. */
+static void drivers_abort(void)
+{
+	const struct host_driver *const *drv;
+
+	host_for_each_driver(drv)
+		if ((*drv)->abort)
+			(*drv)->abort();
 }
 
 int main(int argc, char **argv)
 {
-	static char cmdline[CMDLINE_MAX];
+	static char buf[CMDLINE_MAX];
+	struct host_cmdline cmdline = { .buf = buf };
 	unsigned long long mem = DEFAULT_MEM;
 	struct host_boot_info info = { .initrd = NULL };
 	struct host_physmem pm;
-	size_t used = 0;
-	bool have_root = false, have_mode = false;
 	int i, err;
 
 	host_time_start();
@@ -185,7 +199,7 @@ int main(int argc, char **argv)
 		const char *arg = argv[i];
 
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			printf(usage, argv[0], host_version);
+			print_usage(argv[0]);
 			err = 0;
 			goto out;
 		}
@@ -215,20 +229,19 @@ int main(int argc, char **argv)
 				goto out;
 			continue;
 		}
-		if (host_ubd_is_param(arg) && host_ubd_param(arg)) {
-			err = EXIT_USAGE;
+		err = driver_param(arg);
+		if (err)
 			goto out;
-		}
 		if (!strncmp(arg, "root=", 5))
-			have_root = true;
+			cmdline.have_root = 1;
 		if (!strcmp(arg, "ro") || !strcmp(arg, "rw"))
-			have_mode = true;
-		if (append(cmdline, &used, arg)) {
+			cmdline.have_mode = 1;
+		if (host_cmdline_append(&cmdline, arg)) {
 			err = fail("%s: the command line is too long", arg);
 			goto out;
 		}
 	}
-	err = default_root(cmdline, &used, have_root, have_mode);
+	err = drivers_prepare(&cmdline);
 	if (err)
 		goto out;
 
@@ -248,15 +261,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	info.cmdline = cmdline;
-	info.mem_size = mem;
+	info.cmdline = buf;
 	info.phys_start = pm.map_offset;
 	info.phys_end = pm.file_size;
 	um_boot(&info);
 	return 1;
 
 out:
-	/* Not booting: close the disks, remove an overlay made just now. */
-	host_ubd_abort();
+	drivers_abort();
 	return err;
 }

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <host/params.h>
+#include "internal.h"
 
 int host_parse_size(const char *text, unsigned long long *out)
 {

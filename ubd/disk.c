@@ -14,7 +14,7 @@
 #include <linux/irqflags.h>
 #include <linux/slab.h>
 #include <host/irq.h>
-#include <host/ubd.h>
+#include "ubd_host.h"
 
 /* Requests in flight per disk, and memory pieces per request. */
 #define UBD_QUEUE_DEPTH		64

@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <host/cpu.h>
+#include <host/driver.h>
 #include "ubd_user.h"
 
 struct ubd_disk ubd_disks[HOST_UBD_MAX];
@@ -44,7 +44,8 @@ refuse(const char *param, const char *fmt, ...)
 static const char bad_syntax[] =
 	"not ubdN=FILE, ubdNr=FILE or ubdN=OVERLAY,BACKING";
 
-int host_ubd_is_param(const char *arg)
+/* Is @arg a ubd parameter (ubd followed by a digit, or ubd_fail=)? */
+static int ubd_is_param(const char *arg)
 {
 	return (!strncmp(arg, "ubd", 3) && isdigit((unsigned char)arg[3])) ||
 	       !strncmp(arg, "ubd_fail", 8);
@@ -342,7 +343,13 @@ static bool is_overlay_file(const char *path)
 	return yes;
 }
 
-int host_ubd_param(const char *arg)
+/*
+ * One ubdN=, ubdNr= or ubdN=OVERLAY,BACKING parameter: parse it, open the
+ * files, lock them and check an overlay; or the debug switch
+ * ubd_fail=KIND:N[:ubdK] (Documentation/disks.rst).  Returns 0, or -1
+ * after a message naming the parameter, leaving every file as it was.
+ */
+static int ubd_param(const char *arg)
 {
 	const char *p = arg + 3, *value, *comma;
 	struct ubd_disk *d;
@@ -397,7 +404,8 @@ int host_ubd_param(const char *arg)
 	return -1;
 }
 
-void host_ubd_abort(void)
+/* Boot refused: close every disk, remove overlays this run created. */
+static void ubd_abort(void)
 {
 	int i;
 
@@ -419,3 +427,43 @@ int host_ubd_info(int n, struct host_ubd_info *info)
 	info->path = d->path;
 	return 0;
 }
+
+/*
+ * `./linux ubd0=root.img` needs nothing more: without root=, the first
+ * disk is the root file system, read-write unless the disk is read-only
+ * or ro was asked for.
+ */
+static int ubd_prepare(struct host_cmdline *cl)
+{
+	const struct ubd_disk *d = &ubd_disks[0];
+
+	if (cl->have_root || !d->used)
+		return 0;
+	if (host_cmdline_append(cl, "root=/dev/ubda") ||
+	    (!cl->have_mode &&
+	     host_cmdline_append(cl, d->read_only ? "ro" : "rw")))
+		return refuse("root=/dev/ubda", "the command line is too long");
+	return 0;
+}
+
+static const struct host_driver ubd_driver = {
+	.name		= "ubd",
+	.help		=
+"  ubdN=FILE        disk N (0 to 15, /dev/ubda on) backed by an image file\n"
+"                   or block device, locked against other guests\n"
+"  ubdNr=FILE       the same, read-only (shared with other guests)\n"
+"  ubdN=COW,BACKING copy-on-write: writes go to the overlay COW (made if\n"
+"                   missing), BACKING is only read and may be shared\n"
+"  Without root=, ubd0 is the root file system (root=/dev/ubda, read-write)\n"
+"  ubd_fail=KIND:N[:ubdK]  debug switch for tests: the host refuses every\n"
+"                   N-th disk operation (of disk K only, with :ubdK), also\n"
+"                   part-way through a request split into several: KIND\n"
+"                   eagain (retried, the guest sees nothing; N from 2) or\n"
+"                   eio (the request fails); twice reports every N-th\n"
+"                   request's end twice (the second must be refused)\n",
+	.is_param	= ubd_is_param,
+	.param		= ubd_param,
+	.prepare	= ubd_prepare,
+	.abort		= ubd_abort,
+};
+HOST_DRIVER(ubd_driver);

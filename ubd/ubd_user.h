@@ -2,14 +2,14 @@
 /*
  * Host-side state of the block driver, shared by the parameter code
  * (open_user.c) and the I/O engine (aio_user.c).  Not part of the
- * boundary: the kernel side sees only host/ubd.h.
+ * boundary: the kernel side sees only ubd_host.h.
  */
 #ifndef _UBD_USER_H
 #define _UBD_USER_H
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <host/ubd.h>
+#include "ubd_host.h"
 #include "cow_format.h"
 
 /* One configured disk. */

@@ -81,7 +81,11 @@ SECTIONS
 	EXCEPTION_TABLE(16)
 	NOTES
 
-	/* Init sections, freed after boot like on any kernel. */
+	/*
+	 * Init sections.  Unlike on other kernels they are kept after boot:
+	 * they are in the program image, not in the memory file, so the page
+	 * allocator could not use them (free_initmem() in mem.c).
+	 */
 	. = ALIGN(PAGE_SIZE);
 	__init_begin = .;
 	INIT_TEXT_SECTION(PAGE_SIZE)
@@ -113,6 +117,12 @@ SECTIONS
 		PROVIDE_HIDDEN(__fini_array_end = .);
 	}
 	.data.rel.ro	: { *(.data.rel.ro.local* .data.rel.ro .data.rel.ro.*) }
+	/* The drivers' host halves, in link order (host/driver.h). */
+	.host_drivers	: {
+		__host_drivers_start = .;
+		KEEP(*(.host_drivers))
+		__host_drivers_end = .;
+	}
 	UM_SECTION_AS_IS(.dynamic)
 	.got		: { *(.got) *(.igot) }
 	.got.plt	: { *(.got.plt) *(.igot.plt) }

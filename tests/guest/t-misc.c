@@ -3,8 +3,9 @@
  * Odds and ends: /proc/self, clocks and sleeps, uname, a few descriptor
  * basics, and that a 32-bit "int $0x80" system call is refused cleanly.
  *
- * On the host the int $0x80 call may simply work (IA32 emulation); that
- * is accepted only with GUEST_HOST_RUN=1.  The port must refuse it.
+ * The port refuses int $0x80 with -ENOSYS (it offers no 32-bit ABI); on
+ * the host (GUEST_HOST_RUN=1) the host's IA32 emulation decides, and the
+ * check skips.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -223,12 +224,22 @@ static long int80_getpid(void)
 	return ret;
 }
 
+/*
+ * The host stops the address-space process at int $0x80 as at any system
+ * call, and um_syscall() answers -ENOSYS; the child then goes on and
+ * exits 0.  (A host without IA32 emulation would raise SIGSEGV instead,
+ * before the port sees the call: such a host is not supported here.)
+ */
 static void test_int80(void)
 {
 	int pfd[2], status;
 	long ret = 0;
 	pid_t child;
 
+	if (host_run()) {
+		skip("int $0x80: on the host the host's IA32 emulation decides");
+		return;
+	}
 	if (pipe(pfd))
 		return;
 	child = fork();
@@ -242,17 +253,9 @@ static void test_int80(void)
 		ret = 0;	/* it died first */
 	close(pfd[0]);
 	status = wait_child(child, 20);
-	if (killed_by(status, SIGSEGV) || killed_by(status, SIGILL) ||
-	    killed_by(status, SIGKILL) || killed_by(status, SIGSYS) ||
-	    killed_by(status, SIGBUS))
-		ok(1, "int $0x80 in a child: killed (%s)", status_str(status));
-	else if (exited_with(status, 0) && ret == -ENOSYS)
-		ok(1, "int $0x80 in a child: -ENOSYS");
-	else if (exited_with(status, 0) && ret == child && host_run())
-		ok(1, "int $0x80 in a child: ran i386 getpid (accepted on the host only)");
-	else
-		ok(0, "int $0x80 in a child must die or get -ENOSYS (%s, returned %ld)",
-		   status_str(status), ret);
+	ok(exited_with(status, 0) && ret == -ENOSYS,
+	   "int $0x80 in a child returns -ENOSYS (%s, returned %ld)",
+	   status_str(status), ret);
 	ok(getpid() > 0 && kill(getpid(), 0) == 0, "the parent goes on");
 }
 

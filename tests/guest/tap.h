@@ -3,8 +3,10 @@
  * Tiny TAP-like reporting shared by the guest test programs.
  *
  * Each program prints "ok N - what" or "not ok N - what" per check,
- * "# ..." lines for diagnostics, and ends with
- * "# guest-test NAME: P passed, F failed"; it exits 0 only if F is 0.
+ * "ok N - # SKIP why" for a check that cannot run here, "# ..." lines for
+ * diagnostics, and ends with
+ * "# guest-test NAME: P passed, F failed, S skipped"; it exits 0 only if F
+ * is 0.  A skip is counted as a skip, never as passed.
  * tests/lib/guestrun.sh parses exactly this.
  *
  * Output goes through write(2) on fd 1, one line per call, so that lines
@@ -30,7 +32,7 @@
 #include <unistd.h>
 
 static const char *tap_name = "?";
-static int tap_count, tap_failed;
+static int tap_count, tap_failed, tap_skipped;
 static pid_t tap_pid;	/* the reporting process; the watchdog spares children */
 
 /* diag(fmt, ...): a "# ..." comment line. */
@@ -62,7 +64,7 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-/* skip(fmt, ...): a check that cannot run here; counts as passed. */
+/* skip(fmt, ...): a check that cannot run here; counted as skipped. */
 TAP_HELPER void __attribute__((format(printf, 1, 2))) skip(const char *fmt, ...)
 {
 	char what[400];
@@ -72,13 +74,15 @@ TAP_HELPER void __attribute__((format(printf, 1, 2))) skip(const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	tap_count++;
+	tap_skipped++;
 	dprintf(1, "ok %d - # SKIP %s\n", tap_count, what);
 }
 
 TAP_HELPER int tap_done(void)
 {
-	dprintf(1, "# guest-test %s: %d passed, %d failed\n", tap_name,
-		tap_count - tap_failed, tap_failed);
+	dprintf(1, "# guest-test %s: %d passed, %d failed, %d skipped\n",
+		tap_name, tap_count - tap_failed - tap_skipped, tap_failed,
+		tap_skipped);
 	return tap_failed ? 1 : 0;
 }
 

@@ -5,7 +5,8 @@
 # them in the guest-test format that tests/lib/guestrun.sh
 # parse_guest_results reads: framed as one program "selftests", an
 # "ok N - NAME" or "not ok N - NAME (why)" line each, skips as
-# "ok N - # SKIP NAME", and "# guest-test selftests: P passed, F failed".
+# "ok N - # SKIP NAME", and
+# "# guest-test selftests: P passed, F failed, S skipped".
 # A failing test's last output lines follow its line, as "#   ..." comments;
 # a kselftest's own count ("# Totals: pass:N fail:N ...", TAP) follows every
 # test's line as "#   totals: pass:N fail:N ...".
@@ -43,6 +44,7 @@ fi
 n=0
 passed=0
 failed=0
+skipped=0
 echo "# guest-tests: start"
 echo "# guest-tests: running selftests"
 while read -r name tmo where dir cmd; do
@@ -61,7 +63,7 @@ while read -r name tmo where dir cmd; do
 	n=$((n + 1))
 	if [ "$host" = 1 ] && [ "$where" = guest ]; then
 		echo "ok $n - # SKIP $name: only in a guest"
-		passed=$((passed + 1))
+		skipped=$((skipped + 1))
 		continue
 	fi
 	start=$(date +%s)
@@ -80,7 +82,7 @@ while read -r name tmo where dir cmd; do
 	4)
 		echo "ok $n - # SKIP $name: the test skipped itself (${secs}s)"
 		[ -z "$totals" ] || echo "#   totals: $totals"
-		passed=$((passed + 1)) ;;
+		skipped=$((skipped + 1)) ;;
 	*)
 		if [ "$status" = 137 ]; then
 			why="killed after ${tmo}s"
@@ -97,7 +99,7 @@ while read -r name tmo where dir cmd; do
 	esac
 done <"$list"
 rm -f "$out"
-echo "# guest-test selftests: $passed passed, $failed failed"
+echo "# guest-test selftests: $passed passed, $failed failed, $skipped skipped"
 echo "# guest-tests: selftests exited with status $((failed > 0))"
 echo "# guest-tests: done, $((failed > 0)) of 1 programs failed"
 [ "$failed" -eq 0 ]

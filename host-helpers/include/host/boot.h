@@ -10,7 +10,6 @@
 /* What the host side hands the kernel. */
 struct host_boot_info {
 	const char *cmdline;		/* the guest command line, joined */
-	unsigned long mem_size;		/* bytes of guest memory (mem=) */
 	unsigned long phys_start;	/* first usable physical address */
 	unsigned long phys_end;		/* end of physical memory */
 	const char *initrd;		/* initrd= file, or NULL */

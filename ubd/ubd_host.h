@@ -6,10 +6,14 @@
  * kernel side (ubd/disk.c) is a blk-mq driver that hands it requests and
  * completes them from the HOST_IRQ_DISK interrupt.
  *
+ * The parameters (ubdN=, ubd_fail=) are the host half's own business: it
+ * takes them through its struct host_driver (host/driver.h), in
+ * open_user.c.
+ *
  * Plain C types only: this header is included from both worlds.
  */
-#ifndef _HOST_UBD_H
-#define _HOST_UBD_H
+#ifndef _UBD_HOST_H
+#define _UBD_HOST_H
 
 /* ubd0 to ubd15: /dev/ubda to /dev/ubdp. */
 #define HOST_UBD_MAX		16
@@ -39,24 +43,6 @@ struct host_ubd_seg {
 	void *addr;
 	unsigned long len;
 };
-
-/**
- * host_ubd_param() - take one ubdN=, ubdNr= or ubdN=OVERLAY,BACKING
- * parameter: parse it, open the files, lock them and check an overlay;
- * or the debug switch ubd_fail=KIND:N[:ubdK] (Documentation/disks.rst).
- * @arg: the whole parameter, "ubd0=root.img" say.
- *
- * Prints a message naming the parameter and the problem on standard error
- * and returns -1 if it cannot be used; leaves every file as it was then.
- * Returns 0 on success.
- */
-int host_ubd_param(const char *arg);
-
-/* Close every disk and remove overlays this run created (boot refused). */
-void host_ubd_abort(void);
-
-/* Is @arg a ubd parameter (ubd followed by a digit, or ubd_fail=)? */
-int host_ubd_is_param(const char *arg);
 
 /**
  * host_ubd_info() - describe disk @n.
@@ -131,4 +117,4 @@ void host_ubd_commit(void);
  */
 int host_ubd_reap(void);
 
-#endif /* _HOST_UBD_H */
+#endif /* _UBD_HOST_H */

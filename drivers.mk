@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The drivers built into ./linux, in the order their host halves are asked
+# about parameters and print their --help lines.  Each is a top-level
+# folder of that name, with its kernel half, its host half and its own
+# boundary header; the kernel tree sees it as um-NAME.  Adding a driver is
+# adding its folder and its name here (Documentation/drivers.rst).
+UM_DRIVERS := ubd
+
+# Host libraries the drivers' host halves use (ubd: libaio).
+UM_DRIVER_LIBS := -laio
