@@ -15,7 +15,7 @@
  * pass UM_HOST_MAPS_MAX, all of them are dropped at once (um_host_flush()).
  * The guest's page tables are untouched; a page whose host mapping is gone
  * faults, the fault finds a pte that allows the access, and the page is
- * mapped again (um_pte_allows() in user.c).  The same flush is how a
+ * mapped again (um_pte_allows() in userloop.c).  The same flush is how a
  * refusal by the host is survived.  Documentation/memory.rst has the
  * figures.
  */
