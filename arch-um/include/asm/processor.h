@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
+#include <asm/vdso/processor.h>
 
 /*
  * Guest address spaces are separate host processes, so user space may
@@ -44,11 +45,6 @@ struct thread_struct {
 };
 
 #define INIT_THREAD { }
-
-static __always_inline void cpu_relax(void)
-{
-	__asm__ __volatile__("rep; nop" ::: "memory");
-}
 
 #define task_pt_regs(tsk)	(&(tsk)->thread.regs)
 #define KSTK_EIP(tsk)		(task_pt_regs(tsk)->ip)
