@@ -42,6 +42,12 @@ struct thread_struct {
 	void *fpstate;
 	/* The last page fault, for a SIGSEGV frame's cr2 and err. */
 	unsigned long fault_addr, fault_err;
+	/*
+	 * The x86 debug registers as ptrace shows them: no breakpoint is
+	 * ever armed (see ptrace.c), so DR6 (its always-one bits flipped)
+	 * and DR7 are all there is.
+	 */
+	unsigned long ptrace_dr6, ptrace_dr7;
 };
 
 #define INIT_THREAD { }
