@@ -321,7 +321,8 @@ void ptrace_disable(struct task_struct *child)
  * interface answers as x86 Linux does on a machine whose four breakpoint
  * slots are all taken (by perf, say): every check on the values is made,
  * in x86's order and with its errors, and arming a breakpoint then fails
- * with ENOSPC.  Debuggers fall back to software watchpoints.  DR6 keeps
+ * with ENOSPC, which gdb reports as too many hardware watchpoints (it
+ * watches in software with "set can-use-hw-watchpoints 0").  DR6 keeps
  * what a tracer writes; DR7 keeps what it last wrote successfully.
  */
 #define UM_DR_FIRST	offsetof(struct user, u_debugreg[0])
