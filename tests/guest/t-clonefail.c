@@ -163,25 +163,33 @@ static void test_nproc(void)
 	   status_str(status));
 }
 
+/* clone3() with @args ROUNDS times: how often it failed with @want. */
+static int clone3_failures(struct clone_args *args, int want)
+{
+	int n, right = 0;
+	long r;
+
+	for (n = 0; n < ROUNDS; n++) {
+		r = do_clone3(args);
+		if (r < 0 && errno == want)
+			right++;
+		else
+			reap_if_child(r);
+	}
+	return right;
+}
+
 /* set_tid naming a pid in use: alloc_pid() refuses after copy_thread(). */
 static void test_set_tid(void)
 {
 	pid_t taken = getpid();
-	int n, right = 0;
 	struct clone_args args = {
 		.exit_signal = SIGCHLD,
 		.set_tid = (uintptr_t)&taken,
 		.set_tid_size = 1,
 	};
-	long r;
+	int right = clone3_failures(&args, EEXIST);
 
-	for (n = 0; n < ROUNDS; n++) {
-		r = do_clone3(&args);
-		if (r < 0 && errno == EEXIST)
-			right++;
-		else
-			reap_if_child(r);
-	}
 	ok(right == ROUNDS, "clone3 with a taken set_tid fails with EEXIST %d times of %d",
 	   right, ROUNDS);
 }
@@ -189,21 +197,13 @@ static void test_set_tid(void)
 /* A pidfd that cannot be stored: the last step of copy_process(). */
 static void test_bad_pidfd(void)
 {
-	int n, right = 0;
 	struct clone_args args = {
 		.flags = CLONE_PIDFD,
 		.exit_signal = SIGCHLD,
 		.pidfd = 8,		/* an address nobody maps */
 	};
-	long r;
+	int right = clone3_failures(&args, EFAULT);
 
-	for (n = 0; n < ROUNDS; n++) {
-		r = do_clone3(&args);
-		if (r < 0 && errno == EFAULT)
-			right++;
-		else
-			reap_if_child(r);
-	}
 	ok(right == ROUNDS, "clone3 storing its pidfd at a bad address fails with EFAULT %d times of %d",
 	   right, ROUNDS);
 }
@@ -211,28 +211,19 @@ static void test_bad_pidfd(void)
 /* CLONE_INTO_CGROUP with a descriptor that is no cgroup. */
 static void test_bad_cgroup(void)
 {
-	int n, right = 0, fd;
-	long r;
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+	};
+	int right;
 
 	if (access("/proc/self/cgroup", F_OK) != 0) {
 		skip("clone3 into a cgroup: this kernel has no control groups");
 		return;
 	}
-	fd = open("/proc/self/exe", O_RDONLY);
-	for (n = 0; n < ROUNDS; n++) {
-		struct clone_args args = {
-			.flags = CLONE_INTO_CGROUP,
-			.exit_signal = SIGCHLD,
-			.cgroup = fd,
-		};
-
-		r = do_clone3(&args);
-		if (r < 0 && errno == EBADF)
-			right++;
-		else
-			reap_if_child(r);
-	}
-	close(fd);
+	args.cgroup = open("/proc/self/exe", O_RDONLY);
+	right = clone3_failures(&args, EBADF);
+	close(args.cgroup);
 	ok(right == ROUNDS, "clone3 into a file that is no cgroup fails with EBADF %d times of %d",
 	   right, ROUNDS);
 }

@@ -16,22 +16,7 @@ import os
 import sys
 import time
 
-
-def traced_by(pid):
-    found = []
-    for name in os.listdir('/proc'):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f'/proc/{name}/status') as f:
-                for line in f:
-                    if line.startswith('TracerPid:'):
-                        if int(line.split()[1]) == pid:
-                            found.append(int(name))
-                        break
-        except OSError:
-            continue
-    return found
+from aspace_maps import traced_by
 
 
 def count_maps(pid):
