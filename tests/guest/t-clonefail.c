@@ -35,6 +35,8 @@ static long do_clone3(struct clone_args *args)
 	return syscall(SYS_clone3, args, sizeof(*args));
 }
 
+static int clone3_failures(struct clone_args *args, int want);
+
 /* After a clone that should not have made a child but did: reap it. */
 static void reap_if_child(long r)
 {
@@ -102,6 +104,59 @@ static void test_namespaces(void)
 		   "clone3 with a new %s namespace %s %d times of %d",
 		   spaces[i].ns, have ? "makes a child" : "fails with EINVAL",
 		   right, ROUNDS);
+	}
+}
+
+/*
+ * A namespace the kernel has, but none left to give: with
+ * user.max_<NAME>_namespaces at 0, copy_creds() or copy_namespaces() fails
+ * with ENOSPC, again after the copy.  The limit is put back afterwards.
+ */
+static void test_namespace_limits(void)
+{
+	static const struct {
+		const char *ns;
+		unsigned long flag;
+	} spaces[] = {
+		{ "user", CLONE_NEWUSER }, { "net", CLONE_NEWNET },
+		{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+		{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+		{ "time", CLONE_NEWTIME },
+	};
+	unsigned int i;
+
+	if (host_run()) {
+		skip("clone3 over the namespace limits: not on the host, whose limits they are");
+		return;
+	}
+	for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+		char path[80], old[32] = "";
+		struct clone_args args = {
+			.flags = spaces[i].flag,
+			.exit_signal = SIGCHLD,
+		};
+		int fd, n, right;
+
+		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
+			 spaces[i].ns);
+		fd = open(path, O_RDWR);
+		if (fd < 0) {
+			skip("clone3 over the %s namespace limit: no %s",
+			     spaces[i].ns, path);
+			continue;
+		}
+		n = read(fd, old, sizeof(old) - 1);
+		if (n <= 0 || pwrite(fd, "0\n", 2, 0) != 2) {
+			close(fd);
+			ok(0, "set %s to 0", path);
+			continue;
+		}
+		right = clone3_failures(&args, ENOSPC);
+		(void)!pwrite(fd, old, n, 0);
+		close(fd);
+		ok(right == ROUNDS,
+		   "clone3 over the %s namespace limit fails with ENOSPC %d times of %d",
+		   spaces[i].ns, right, ROUNDS);
 	}
 }
 
@@ -382,6 +437,7 @@ int main(int argc, char **argv)
 
 	test_old_clone();
 	test_namespaces();
+	test_namespace_limits();
 	test_nproc();
 	test_set_tid();
 	test_bad_pidfd();
