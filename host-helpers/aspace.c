@@ -183,7 +183,8 @@ static int queue(struct stub_data *data, long nr, long a0, long a1, long a2,
 {
 	struct stub_op *op;
 
-	if (data->nr_ops >= STUB_MAX_OPS)
+	/* Unsigned: a negative count from the guest is no index. */
+	if ((unsigned long)data->nr_ops >= STUB_MAX_OPS)
 		return -ENOSPC;
 	op = &data->ops[data->nr_ops++];
 	op->nr = nr;

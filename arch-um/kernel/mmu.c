@@ -251,6 +251,8 @@ int um_sync_user(struct mm_struct *mm)
 		return 0;
 	ctx->sync_start = TASK_SIZE;
 	ctx->sync_end = 0;
+	/* The guest can write its stub pages: start the batch from nothing. */
+	ctx->stub->nr_ops = 0;
 
 	while (addr < end) {
 		pgd_t *pgd = mm->pgd + pgd_index(addr);
