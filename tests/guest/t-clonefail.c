@@ -48,6 +48,17 @@ static void reap_if_child(long r)
 		waitpid(r, &status, __WALL);
 }
 
+/* Every namespace clone3() can make: its /proc/self/ns name and flag. */
+static const struct {
+	const char *ns;
+	unsigned long flag;
+} spaces[] = {
+	{ "user", CLONE_NEWUSER }, { "net", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+	{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME },
+};
+
 /* Does this kernel have namespace NAME (a file of /proc/self/ns)? */
 static int has_ns(const char *name)
 {
@@ -66,15 +77,6 @@ static int has_ns(const char *name)
  */
 static void test_namespaces(void)
 {
-	static const struct {
-		const char *ns;
-		unsigned long flag;
-	} spaces[] = {
-		{ "user", CLONE_NEWUSER }, { "net", CLONE_NEWNET },
-		{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-		{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
-		{ "time", CLONE_NEWTIME },
-	};
 	unsigned int i, n;
 
 	for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
@@ -114,15 +116,6 @@ static void test_namespaces(void)
  */
 static void test_namespace_limits(void)
 {
-	static const struct {
-		const char *ns;
-		unsigned long flag;
-	} spaces[] = {
-		{ "user", CLONE_NEWUSER }, { "net", CLONE_NEWNET },
-		{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-		{ "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
-		{ "time", CLONE_NEWTIME },
-	};
 	unsigned int i;
 
 	if (host_run()) {
