@@ -47,7 +47,9 @@ static const char help_text[] =
 "    log TEXT       write TEXT to the kernel log\n"
 "    proc FILE      the contents of /proc/FILE\n"
 "    config         list what can be configured\n"
-"    config NAME    show NAME's configuration (config mem)\n";
+"    config NAME    show NAME's configuration (config mem)\n"
+"    exec CMD ARG.. run CMD in the guest as root; its output, then\n"
+"                   \"exit N\" or \"signal N\"\n";
 
 static void cmd_help(struct host_control_req *req, const char *args)
 {
@@ -236,5 +238,6 @@ const struct control_cmd control_cmds[] = {
 	{ "proc",	cmd_proc,	false },
 	{ "config",	cmd_config,	false },
 	{ "remove",	cmd_remove,	false },
+	{ "exec",	control_exec,	false },
 	{ NULL }
 };

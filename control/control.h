@@ -32,6 +32,9 @@ static inline void control_reply(struct host_control_req *req, bool err,
 	control_reply_len(req, err, false, text, strlen(text));
 }
 
+/* "exec CMD ARG...": run a command in the guest (exec.c). */
+void control_exec(struct host_control_req *req, const char *args);
+
 /* "stop": hold the whole guest until "go" (mconsole.c). */
 void control_stop(struct host_control_req *req);
 

@@ -25,6 +25,7 @@ struct host_control_peer {
 /* One request, checked and ready for the kernel. */
 struct host_control_req {
 	char text[HOST_CONTROL_DATA];	/* the command line, NUL-terminated */
+	unsigned int len;		/* bytes sent, NULs in them included */
 	struct host_control_peer peer;
 };
 

@@ -168,6 +168,7 @@ int host_control_recv(struct host_control_req *req)
 		return refuse(&req->peer, "malformed request: shorter than its length says");
 	memcpy(req->text, in.msg.data, len);
 	req->text[len] = '\0';
+	req->len = len;
 	return 1;
 }
 

@@ -41,6 +41,7 @@ static const char usage[] =
 "usage: umctl [OPTIONS] list\n"
 "       umctl [OPTIONS] NAME status [--json]\n"
 "       umctl [OPTIONS] NAME wait\n"
+"       umctl [OPTIONS] NAME exec [--] CMD [ARG]...\n"
 "       umctl [OPTIONS] NAME COMMAND [ARG]...\n"
 "\n"
 "Manages the running guests of this user through their control sockets,\n"
@@ -51,6 +52,11 @@ static const char usage[] =
 "  NAME status      whether NAME runs, its pid, uptime, memory, kernel;\n"
 "                   --json for the same as one JSON object\n"
 "  NAME wait        wait until NAME has ended (a reboot is not an end)\n"
+"  NAME exec CMD    run CMD in the guest as root (found in /sbin, /bin,\n"
+"                   /usr/sbin, /usr/bin unless it has a /); its output\n"
+"                   and errors come on standard output, its input is empty;\n"
+"                   exits with its status (128 + N for signal N, 127 when\n"
+"                   it cannot be run)\n"
 "  NAME COMMAND     send an mconsole command and print the answer:\n"
 "                   version, help, halt, reboot, cad, sysrq KEY, stop, go,\n"
 "                   log TEXT, proc FILE, config [NAME]\n"
@@ -62,7 +68,8 @@ static const char usage[] =
 "\n"
 "Exit status: 0 done; 1 the guest answered with an error; 2 bad usage;\n"
 "3 no such guest, or it is not running; 4 no answer in time, or a broken\n"
-"one.  wait exits 0 once the guest has ended, whatever its own status.\n";
+"one.  wait exits 0 once the guest has ended, whatever its own status;\n"
+"exec exits with the command's status.\n";
 
 static const char *uml_dir;
 static int timeout_secs = 10;
@@ -292,6 +299,81 @@ static int ask(const char *name, const char *cmd, char *out, size_t size)
 	return status;
 }
 
+/*
+ * exec: "exec", then the arguments, NUL-separated.  Packets with more set
+ * are the command's output; the last one says how it ended.  Waits as
+ * long as the command runs, as long as the guest does.
+ */
+static int cmd_exec(const char *name, char **args, int nargs)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct packet req = { .word = { MAGIC, VERSION, 0 } };
+	struct packet reply;
+	size_t used = sizeof("exec");
+	struct pollfd p;
+	int fd, i, ready, code;
+	ssize_t n;
+
+	memcpy(req.data, "exec", sizeof("exec"));
+	for (i = 0; i < nargs; i++) {
+		size_t len = strlen(args[i]) + 1;
+
+		if (used + len > DATA_MAX)
+			return complain(EXIT_USAGE, "the command is too long (at most %d bytes)",
+					DATA_MAX - 1);
+		memcpy(req.data + used, args[i], len);
+		used += len;
+	}
+	if (!nargs)
+		return complain(EXIT_USAGE, "exec: no command (umctl NAME exec -- CMD [ARG]...)");
+	req.word[2] = used - 1;
+	run_path(sa.sun_path, sizeof(sa.sun_path), name, "mconsole");
+	fd = client_socket();
+	if (fd < 0)
+		return complain(EXIT_NO_ANSWER, "socket: %s", strerror(errno));
+	if (sendto(fd, &req, sizeof(req.word) + used - 1, 0,
+		   (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		if (errno == ECONNREFUSED)
+			remove_stale(name);
+		return complain(EXIT_NO_GUEST, "%s: not running (%s)", name,
+				strerror(errno));
+	}
+	p.fd = fd;
+	p.events = POLLIN;
+	for (;;) {
+		ready = poll(&p, 1, 1000);
+		if (ready < 0 && errno != EINTR)
+			break;
+		if (ready <= 0) {
+			if (guest_pid(name) <= 0) {
+				close(fd);
+				return complain(EXIT_NO_GUEST, "%s: the guest ended", name);
+			}
+			continue;
+		}
+		n = recv(fd, &reply, sizeof(reply), 0);
+		if (n < (ssize_t)sizeof(reply.word) || reply.word[2] == 0 ||
+		    reply.word[2] > (size_t)n - sizeof(reply.word))
+			break;
+		reply.data[reply.word[2] - 1] = '\0';
+		if (reply.word[1]) {
+			fwrite(reply.data, 1, reply.word[2] - 1, stdout);
+			fflush(stdout);
+			continue;
+		}
+		close(fd);
+		if (sscanf(reply.data, "exit %d", &code) == 1)
+			return code;
+		if (sscanf(reply.data, "signal %d", &code) == 1)
+			return 128 + code;
+		complain(0, "%s: %s", name, reply.data);
+		return 127;
+	}
+	close(fd);
+	return complain(EXIT_NO_ANSWER, "%s: a broken answer", name);
+}
+
 static int cmd_list(void)
 {
 	DIR *d = opendir(uml_dir);
@@ -471,6 +553,14 @@ int main(int argc, char **argv)
 		if (i + 2 == argc && !strcmp(argv[i + 1], "--json"))
 			return cmd_status(name, true);
 		return complain(EXIT_USAGE, "status takes only --json");
+	}
+	if (!strcmp(argv[i], "exec")) {
+		i++;
+		if (i < argc && !strcmp(argv[i], "-t"))
+			return complain(EXIT_USAGE, "exec -t (a terminal) is not supported yet");
+		if (i < argc && !strcmp(argv[i], "--"))
+			i++;
+		return cmd_exec(name, argv + i, argc - i);
 	}
 	if (!strcmp(argv[i], "wait"))
 		return i + 1 == argc ? cmd_wait(name) :

@@ -337,6 +337,9 @@ ctl_reboots() {
 		why+=("after the reboots the run directory is not the guest's")
 	verdict control-cad-and-reboot "${why[@]}"
 
+	ctl_exec ctl-b
+
+
 	why=()
 	out=$("${AS_GUEST[@]}" "$UMCTL" --uml-dir "$CTL_HOME/.uml" ctl-b halt 2>&1) ||
 		why+=("umctl halt: $out")
@@ -350,6 +353,48 @@ ctl_reboots() {
 	e2fsck -fn "$img" >"$img.fsck" 2>&1 || why+=("the image is not clean after halt")
 	verdict control-umctl-halt "${why[@]}"
 	rm -f "$img"
+}
+
+# ctl_exec NAME: commands run inside guest NAME (in CTL_HOME/.uml), their
+# output and exit status, through both clients; several at once.
+ctl_exec() {
+	local name=$1 out status why=() i dir=$CTL/exec start
+	local um=("${AS_GUEST[@]}" "$UMCTL" --uml-dir "$CTL_HOME/.uml" "$name")
+	out=$("${um[@]}" exec -- uname -r 2>&1)
+	status=$?
+	[ $status -eq 0 ] && [[ $out == 6.12* ]] || why+=("uname -r: status $status, \"$out\"")
+	out=$("${um[@]}" exec -- sh -c 'echo to-out; echo to-err >&2; exit 7' 2>&1)
+	status=$?
+	[ $status -eq 7 ] || why+=("exit 7 gave status $status")
+	grep -qx to-out <<<"$out" && grep -qx to-err <<<"$out" ||
+		why+=("output and errors: \"$out\"")
+	"${um[@]}" exec -- sh -c 'kill -s KILL $$' >/dev/null 2>&1
+	status=$?
+	[ $status -eq 137 ] || why+=("killed by SIGKILL gave status $status, want 137")
+	"${um[@]}" exec -- no-such-command >/dev/null 2>&1
+	status=$?
+	[ $status -eq 127 ] || why+=("a missing command gave status $status, want 127")
+	# Many packets, every line, in order.
+	out=$("${um[@]}" exec -- seq 1 20000 2>&1 | md5sum)
+	[ "$out" = "$(seq 1 20000 | md5sum)" ] || why+=("seq 1 20000 came back changed")
+	out=$(ctl_mc "$name" exec echo via mconsole 2>/dev/null)
+	[[ $out == "OK via mconsole"*"exit 0" ]] || why+=("uml_mconsole exec: \"$out\"")
+	verdict control-exec "${why[@]}"
+
+	why=()
+	mkdir -p "$dir"
+	for i in 1 2 3 4 5 6 7 8; do
+		("${um[@]}" exec -- sh -c "sleep 2; echo run-$i" >"$dir/$i" 2>&1) &
+	done
+	start=$SECONDS
+	wait_children_of_many
+	for i in 1 2 3 4 5 6 7 8; do
+		grep -qx "run-$i" "$dir/$i" || why+=("exec $i: \"$(cat "$dir/$i")\"")
+	done
+	# Eight two-second commands at once take far less than sixteen.
+	((SECONDS - start < 12)) ||
+		why+=("8 execs took $((SECONDS - start)) s: not at once")
+	verdict control-exec-parallel "${why[@]}"
 }
 
 # --- every kind of ending ----------------------------------------------
