@@ -27,6 +27,7 @@
 #   SECS=n    seconds of each random figure (default 5)
 #   RUNS=n    measurements of each figure, the median is shown (default 1)
 #   FIGURES="rand_qd32 ..."  only these figures
+#   OURS=PROGRAM   the build measured as ours (default ./linux)
 #   OTHER=PROGRAM  another build of ours (say, the same tree without a
 #             change), measured in each run right after ./linux, the two
 #             compared at the end: what a change costs, in the same run
@@ -75,6 +76,7 @@ for f in "${figures[@]}"; do
 	chmod o+r "$out/disk-$f.img"
 done
 
+ours=${OURS:-$top/linux}
 upstream=$top/build/upstream/linux
 have_upstream=1
 if [ ! -x "$upstream" ]; then
@@ -173,7 +175,7 @@ for f in "${figures[@]}"; do
 		h+=("$(value "$out/disk-host-$f.log" "$key")")
 		[ -n "${h[-1]}" ] || complain "the host" "$out/disk-host-$f.log"
 
-		run_guest "$top/linux" "$f" "$out/disk-ours-$f.log"
+		run_guest "$ours" "$f" "$out/disk-ours-$f.log"
 		o+=("$(value "$out/disk-ours-$f.log" "$key")")
 		[ -n "${o[-1]}" ] || complain "our guest" "$out/disk-ours-$f.log"
 
@@ -277,7 +279,7 @@ done
 
 if [ -n "${OTHER:-}" ]; then
 	printf '\nours (%s) against OTHER (%s), medians; each run ours/other:\n' \
-		"$top/linux" "$OTHER"
+		"$ours" "$OTHER"
 	for f in "${figures[@]}"; do
 		awk -v f="$f" -v o="${result[$f,ours]}" -v b="${result[$f,other]}" \
 		    -v r="${runs_other[$f]:-}" 'BEGIN {
