@@ -24,8 +24,9 @@ struct task_struct;
 struct mm_struct;
 
 /*
- * Kernel context of a task that is switched out: callee-saved registers
- * and the stack pointer, saved by um_switch_context().
+ * Kernel context of a task that is switched out: its stack pointer.  The
+ * callee-saved registers are on that stack, pushed by um_switch_stacks()
+ * (switch.S).
  */
 struct um_switch_frame {
 	unsigned long sp;
