@@ -3,7 +3,17 @@
 #ifndef _UM_KERNEL_UM_H
 #define _UM_KERNEL_UM_H
 
+#include <asm/processor-flags.h>
 #include <host/boot.h>
+
+/*
+ * The flags a guest program may change, by sigreturn or through its
+ * tracer; the rest are the CPU's or the host kernel's.
+ */
+#define UM_USER_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_NT | \
+			 X86_EFLAGS_RF | X86_EFLAGS_AC | X86_EFLAGS_ID)
 
 extern struct host_boot_info um_boot_info;
 

@@ -17,16 +17,12 @@
 #include <host/aspace.h>
 #include <host/stub.h>
 #include <host/user.h>
+#include <host/x86.h>
 #include "pagetable.h"
 #include "um.h"
 
 /* The address-space process running guest code right now, if any. */
 static int um_running_pid;
-
-/* x86 page-fault error code bits. */
-#define UM_PF_WRITE	0x2
-#define UM_PF_INSTR	0x10
-#define UM_TRAP_PF	14
 
 bool um_user_running(void)
 {
@@ -48,8 +44,8 @@ void um_fpstate_init(struct task_struct *tsk)
 	u8 *fp = tsk->thread.fpstate;
 
 	memset(fp, 0, host_fpstate_size);
-	*(u16 *)(fp + 0) = 0x37f;	/* x87 control word */
-	*(u32 *)(fp + 24) = 0x1f80;	/* MXCSR */
+	*(u16 *)(fp + HOST_X86_FCW_OFFSET) = HOST_X86_FCW_START;
+	*(u32 *)(fp + HOST_X86_MXCSR_OFFSET) = HOST_X86_MXCSR_START;
 }
 
 int um_fpstate_alloc(struct task_struct *tsk)
@@ -126,7 +122,7 @@ static void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where)
 	}
 	if (where < STUB_DATA || off > STUB_DATA_PAGES * PAGE_SIZE ||
 	    STUB_DATA_PAGES * PAGE_SIZE - off < host_fpstate_size ||
-	    (off & 63)) {
+	    (off & (HOST_X86_XSAVE_ALIGN - 1))) {
 		um_fpstate_init(current);
 		return;
 	}
@@ -138,7 +134,7 @@ static void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where)
 static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 			  unsigned long err)
 {
-	bool write = err & UM_PF_WRITE;
+	bool write = err & HOST_X86_PF_WRITE;
 	pte_t *ptep = um_pte_lookup(mm->pgd, addr);
 	pte_t pte;
 
@@ -147,7 +143,7 @@ static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 	pte = ptep_get(ptep);
 	if (!(pte_val(pte) & _PAGE_PRESENT) || !pte_read(pte) ||
 	    (write && !pte_write(pte)) ||
-	    ((err & UM_PF_INSTR) && !pte_exec(pte)))
+	    ((err & HOST_X86_PF_INSTR) && !pte_exec(pte)))
 		return false;
 	pte = pte_mkyoung(pte);
 	if (write)
@@ -161,7 +157,7 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 			  unsigned long err)
 {
 	struct mm_struct *mm = current->mm;
-	bool write = err & UM_PF_WRITE;
+	bool write = err & HOST_X86_PF_WRITE;
 	unsigned int flags = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
 	vm_fault_t fault;
@@ -173,7 +169,7 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 		return;
 	if (write)
 		flags |= FAULT_FLAG_WRITE;
-	if (err & UM_PF_INSTR)
+	if (err & HOST_X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 
 retry:
@@ -182,7 +178,7 @@ retry:
 		goto bad;
 	code = SEGV_ACCERR;
 	if (write ? !(vma->vm_flags & VM_WRITE) :
-	    (err & UM_PF_INSTR) ? !(vma->vm_flags & VM_EXEC) :
+	    (err & HOST_X86_PF_INSTR) ? !(vma->vm_flags & VM_EXEC) :
 	    !(vma->vm_flags & (VM_READ | VM_EXEC))) {
 		mmap_read_unlock(mm);
 		goto bad;
@@ -309,7 +305,7 @@ void __noreturn um_user_loop(void)
 			break;
 		case HOST_USER_FAULT:
 			um_fpstate_from_frame(ctx, ev.fpstate);
-			if (ev.trapno == UM_TRAP_PF)
+			if (ev.trapno == HOST_X86_TRAP_PF)
 				um_user_fault(regs, ev.addr, ev.err);
 			else
 				force_sig_fault(SIGSEGV, SI_KERNEL, NULL);
