@@ -3,6 +3,7 @@
 #ifndef _UM_KERNEL_UM_H
 #define _UM_KERNEL_UM_H
 
+#include <asm/mmu.h>
 #include <asm/processor-flags.h>
 #include <host/boot.h>
 
@@ -37,6 +38,9 @@ void um_user_kick_if_needed(void);
 bool um_user_running(void);
 void um_syscall(struct pt_regs *regs);
 void um_do_signal(struct pt_regs *regs);
+/* FPU state (fpu.c). */
+int um_fpstate_load(mm_context_t *ctx);
+void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where);
 void um_fpstate_init(struct task_struct *tsk);
 int um_fpstate_alloc(struct task_struct *tsk);
 void um_fpstate_save(void);

@@ -11,7 +11,6 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/slab.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
 #include <host/aspace.h>
@@ -36,98 +35,6 @@ void um_user_kick_if_needed(void)
 			       test_thread_flag(TIF_SIGPENDING) ||
 			       test_thread_flag(TIF_NOTIFY_SIGNAL)))
 		host_user_kick(um_running_pid);
-}
-
-/* A fresh FPU state: what a new program starts with. */
-void um_fpstate_init(struct task_struct *tsk)
-{
-	u8 *fp = tsk->thread.fpstate;
-
-	memset(fp, 0, host_fpstate_size);
-	*(u16 *)(fp + HOST_X86_FCW_OFFSET) = HOST_X86_FCW_START;
-	*(u32 *)(fp + HOST_X86_MXCSR_OFFSET) = HOST_X86_MXCSR_START;
-}
-
-int um_fpstate_alloc(struct task_struct *tsk)
-{
-	if (!tsk->thread.fpstate)
-		tsk->thread.fpstate = kmalloc(host_fpstate_size, GFP_KERNEL);
-	return tsk->thread.fpstate ? 0 : -ENOMEM;
-}
-
-void arch_release_task_struct(struct task_struct *tsk)
-{
-	kfree(tsk->thread.fpstate);
-	tsk->thread.fpstate = NULL;
-}
-
-/*
- * The current thread's FPU state into its buffer, if its process holds
- * it; afterwards the buffer is the truth.
- */
-void um_fpstate_save(void)
-{
-	um_fpstate_save_task(current);
-}
-
-/* The same for @tsk, current or stopped (a ptrace tracee). */
-void um_fpstate_save_task(struct task_struct *tsk)
-{
-	mm_context_t *ctx;
-
-	if (!tsk->mm)
-		return;
-	ctx = &tsk->mm->context;
-	if (ctx->fp_owner != tsk)
-		return;
-	host_user_get_fpstate(ctx->host_pid, tsk->thread.fpstate);
-	ctx->fp_owner = NULL;
-	put_task_struct(tsk);
-}
-
-/* Make the process hold the current thread's FPU state. */
-static int um_fpstate_load(mm_context_t *ctx)
-{
-	struct task_struct *owner = ctx->fp_owner;
-	int err;
-
-	if (owner == current)
-		return 0;
-	if (owner) {
-		host_user_get_fpstate(ctx->host_pid, owner->thread.fpstate);
-		put_task_struct(owner);
-		ctx->fp_owner = NULL;
-	}
-	err = host_user_set_fpstate(ctx->host_pid, current->thread.fpstate);
-	if (err)
-		return err;
-	get_task_struct(current);
-	ctx->fp_owner = current;
-	return 0;
-}
-
-/*
- * After a page fault the stub's signal handler has run, which reset the
- * process's FPU registers; the guest's are in the handler's signal frame,
- * in the stub's data pages.  The address comes from those pages too, so
- * it is checked before use.
- */
-static void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where)
-{
-	unsigned long off = where - STUB_DATA;
-
-	if (ctx->fp_owner) {
-		put_task_struct(ctx->fp_owner);
-		ctx->fp_owner = NULL;
-	}
-	if (where < STUB_DATA || off > STUB_DATA_PAGES * PAGE_SIZE ||
-	    STUB_DATA_PAGES * PAGE_SIZE - off < host_fpstate_size ||
-	    (off & (HOST_X86_XSAVE_ALIGN - 1))) {
-		um_fpstate_init(current);
-		return;
-	}
-	memcpy(current->thread.fpstate, (u8 *)ctx->stub + off,
-	       host_fpstate_size);
 }
 
 /* Does the pte already allow this access?  Then only the host lags. */
