@@ -22,11 +22,23 @@ extern int host_physmem_fd;
 bool host_signal_is_fault(int sig, const siginfo_t *si);
 
 /*
+ * waitpid(@pid, @status, __WALL), again when a signal interrupts it; 0 or
+ * -errno.  @status may be NULL.
+ */
+int host_wait_child(int pid, int *status);
+
+/*
  * Wait for @pid to stop with SIGTRAP (the stub's int3).  A kick that was
  * still pending on the way, or a signal from outside, is passed over.  0,
  * or -errno (-ECHILD when the process faulted or ended).
  */
 int host_wait_trap(int pid);
+
+/*
+ * Read or write all @len bytes at @fd, again after a signal or a short
+ * count (file.c).  0, or -errno (-EIO at an early end of file).
+ */
+int host_io_all(int fd, void *buf, unsigned long len, bool write_it);
 
 /* Run the stub of @pid from entry point @entry to its next int3. */
 int host_stub_call(int pid, unsigned long entry);

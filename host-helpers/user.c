@@ -35,14 +35,6 @@ _Static_assert(offsetof(struct user_fpregs_struct, mxcsr) ==
 _Static_assert(sizeof(struct user_fpregs_struct) == HOST_X86_FXSAVE_SIZE,
 	       "FXSAVE area");
 
-static int wait_stop(int pid, int *status)
-{
-	while (waitpid(pid, status, __WALL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
 /*
  * A page fault: let the stub's handler read the error code the host
  * kernel saved, and stop again.  The guest's registers were read before.
@@ -77,7 +69,7 @@ int host_user_run(int pid, unsigned long *gregs, struct host_user_event *ev,
 again:
 	if (ptrace(PTRACE_SYSEMU, pid, NULL, 0) < 0)
 		return -errno;
-	err = wait_stop(pid, &status);
+	err = host_wait_child(pid, &status);
 	if (err)
 		return err;
 
