@@ -2,11 +2,12 @@
 /* Console output to the host's standard output. */
 #include <unistd.h>
 #include <host/console.h>
+#include <host/io.h>
 #include "internal.h"
 
 int host_console_write(const char *buf, unsigned int len)
 {
-	return host_io_all(STDOUT_FILENO, (char *)buf, len, true);
+	return host_io_all(STDOUT_FILENO, (char *)buf, len, -1, 1);
 }
 
 int host_console_write_log(const char *buf, unsigned int len)

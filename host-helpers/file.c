@@ -1,29 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Whole reads and writes of host files, and reading files into guest memory. */
+/* Reading host files into guest memory at boot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <host/boot.h>
-#include "internal.h"
-
-int host_io_all(int fd, void *buf, unsigned long len, bool write_it)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = write_it ? write(fd, p, len) : read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
+#include <host/io.h>
 
 int host_read_file(const char *path, void *buf, unsigned long size)
 {
@@ -32,7 +13,7 @@ int host_read_file(const char *path, void *buf, unsigned long size)
 
 	if (fd < 0)
 		return -errno;
-	err = host_io_all(fd, buf, size, false);
+	err = host_io_all(fd, buf, size, -1, 0);
 	close(fd);
 	return err;
 }

@@ -34,12 +34,6 @@ int host_wait_child(int pid, int *status);
  */
 int host_wait_trap(int pid);
 
-/*
- * Read or write all @len bytes at @fd, again after a signal or a short
- * count (file.c).  0, or -errno (-EIO at an early end of file).
- */
-int host_io_all(int fd, void *buf, unsigned long len, bool write_it);
-
 /* Run the stub of @pid from entry point @entry to its next int3. */
 int host_stub_call(int pid, unsigned long entry);
 
