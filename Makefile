@@ -76,8 +76,10 @@ config: $(KOBJ)/.config
 kernel: $(KOBJ)/.config $(KSRC)/.linked deps
 	$(KMAKE) -j$(JOBS) linux
 
+# Installed by rename, so that guests still running the old program keep it.
 linux: kernel
-	@cmp -s $(KOBJ)/linux $@ || cp $(KOBJ)/linux $@
+	@cmp -s $(KOBJ)/linux $@ || \
+		{ cp $(KOBJ)/linux $@.new && mv -f $@.new $@; }
 
 # The debug build: the same kernel with SLUB debugging, lockdep, list and
 # VM checks and fault injection (arch-um/configs/host_debug.config), in its
@@ -91,7 +93,8 @@ kernel-debug: $(KOBJ_DEBUG)/.config $(KSRC)/.linked deps
 	$(KMAKE_DEBUG) -j$(JOBS) linux
 
 linux-debug: kernel-debug
-	@cmp -s $(KOBJ_DEBUG)/linux $@ || cp $(KOBJ_DEBUG)/linux $@
+	@cmp -s $(KOBJ_DEBUG)/linux $@ || \
+		{ cp $(KOBJ_DEBUG)/linux $@.new && mv -f $@.new $@; }
 
 # Host commands in C (tools/ubd-cow).
 tools: deps

@@ -67,6 +67,25 @@ void um_fpstate_save_task(struct task_struct *tsk)
 	put_task_struct(tsk);
 }
 
+/*
+ * The current thread leaves @mm for good (exec).  If @mm's process holds
+ * its registers, they are the old program's and stay there: without this,
+ * the next thread to run in @mm (the parent of a vfork()) would save them
+ * into the buffer that now holds the new program's fresh state.
+ */
+void um_fpstate_leave_mm(struct mm_struct *mm)
+{
+	mm_context_t *ctx;
+
+	if (!mm || mm == &init_mm)
+		return;
+	ctx = &mm->context;
+	if (ctx->fp_owner != current)
+		return;
+	ctx->fp_owner = NULL;
+	put_task_struct(current);
+}
+
 /* Make the process hold the current thread's FPU state. */
 int um_fpstate_load(mm_context_t *ctx)
 {

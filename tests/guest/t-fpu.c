@@ -7,6 +7,10 @@
  * interrupted values, the handler must start from the default control
  * state, and sigreturn must restore what the frame holds.
  *
+ * A program exec'd from a vfork() child must start with a fresh state,
+ * not the child's registers from before the exec, which were in the
+ * process the parent shares with it (elf/fresh-fpu checks its own).
+ *
  * The registers are loaded, the syscalls made and the registers stored in
  * one asm block each, so the compiler never spills or reuses them.
  */
@@ -15,8 +19,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <limits.h>
+#include <libgen.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
+#include <unistd.h>
 #include "tap.h"
 
 enum kind { SSE, AVX, AVX512 };
@@ -420,12 +428,97 @@ static void test_signal(enum kind k)
 	   handler_mxcsr, handler_fcw);
 }
 
+/* --- exec from a vfork() child --- */
+
+#define EXECS	200
+
+static char fresh_path[PATH_MAX];
+
+/*
+ * In the child of vfork(): fill XMM0-15, MXCSR and the x87 control word
+ * with values no new program starts with, and execve @path at once, with
+ * nothing in between that could touch them.  Returns only if execve fails.
+ */
+static void exec_with_dirty_fpu(const char *path)
+{
+	static const uint8_t pattern[16] = "stale-vfork-xmm!";
+	static const uint32_t mxcsr = 0x9fc0;	/* FTZ and DAZ set */
+	static const uint16_t fcw = 0x27f;	/* double precision */
+	char *argv[] = { (char *)path, NULL }, *envp[] = { NULL };
+	long ret;
+
+	asm volatile("movdqu (%[p]), %%xmm0\n\t"
+		     "movdqa %%xmm0, %%xmm1\n\tmovdqa %%xmm0, %%xmm2\n\t"
+		     "movdqa %%xmm0, %%xmm3\n\tmovdqa %%xmm0, %%xmm4\n\t"
+		     "movdqa %%xmm0, %%xmm5\n\tmovdqa %%xmm0, %%xmm6\n\t"
+		     "movdqa %%xmm0, %%xmm7\n\tmovdqa %%xmm0, %%xmm8\n\t"
+		     "movdqa %%xmm0, %%xmm9\n\tmovdqa %%xmm0, %%xmm10\n\t"
+		     "movdqa %%xmm0, %%xmm11\n\tmovdqa %%xmm0, %%xmm12\n\t"
+		     "movdqa %%xmm0, %%xmm13\n\tmovdqa %%xmm0, %%xmm14\n\t"
+		     "movdqa %%xmm0, %%xmm15\n\t"
+		     "ldmxcsr (%[m])\n\t"
+		     "fldcw (%[c])\n\t"
+		     "syscall"
+		     : "=a"(ret)
+		     : "a"((long)SYS_execve), "D"(path), "S"(argv), "d"(envp),
+		       [p] "r"(pattern), [m] "r"(&mxcsr), [c] "r"(&fcw)
+		     : "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3",
+		       "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+		       "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+/* A child that execs fresh-fpu at once; vfork()'s child never returns. */
+static __attribute__((noinline)) pid_t spawn_fresh(int use_vfork)
+{
+	pid_t child = use_vfork ? vfork() : fork();
+
+	if (child == 0) {
+		exec_with_dirty_fpu(fresh_path);
+		syscall(SYS_exit, 127);
+	}
+	return child;
+}
+
+static void test_exec(int use_vfork)
+{
+	int i, fresh = 0, stale = 0, other = 0, status;
+	char last[64] = "";
+	pid_t child;
+
+	for (i = 0; i < EXECS; i++) {
+		child = spawn_fresh(use_vfork);
+		if (child < 0) {
+			snprintf(last, sizeof(last), "%s: %s",
+				 use_vfork ? "vfork" : "fork", strerror(errno));
+			other++;
+			break;
+		}
+		status = wait_child(child, 30);
+		if (exited_with(status, 0)) {
+			fresh++;
+		} else if (exited_with(status, 1)) {
+			stale++;
+		} else {
+			other++;
+			snprintf(last, sizeof(last), "%s", status_str(status));
+		}
+	}
+	ok(fresh == EXECS,
+	   "a program exec'd from a %s child starts with a fresh FPU state (%d of %d fresh, %d with the child's old registers, %d failed%s%s)",
+	   use_vfork ? "vfork()" : "fork()", fresh, EXECS, stale, other,
+	   other ? ": " : "", last);
+}
+
 int main(void)
 {
 	cpu_set_t all;
 	int k;
 
 	tap_init("t-fpu", 180);
+	if (readlink("/proc/self/exe", fresh_path, sizeof(fresh_path) - 1) < 0)
+		strcpy(fresh_path, "t-fpu");
+	snprintf(fresh_path + strlen(dirname(fresh_path)),
+		 sizeof(fresh_path) - strlen(fresh_path), "/elf/fresh-fpu");
 	sched_getaffinity(0, sizeof(all), &all);
 	detect();
 	for (k = SSE; k <= AVX512; k++) {
@@ -438,5 +531,7 @@ int main(void)
 		sched_setaffinity(0, sizeof(all), &all);
 		test_signal(k);
 	}
+	test_exec(1);
+	test_exec(0);
 	return tap_done();
 }

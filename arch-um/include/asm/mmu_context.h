@@ -15,6 +15,18 @@ static inline void switch_mm(struct mm_struct *prev, struct mm_struct *next,
 }
 #define switch_mm switch_mm
 
+/*
+ * exec: the registers the old address space's process holds may be this
+ * thread's, from before the exec; they must not come back as its state.
+ */
+void um_fpstate_leave_mm(struct mm_struct *mm);
+
+static inline void activate_mm(struct mm_struct *prev, struct mm_struct *next)
+{
+	um_fpstate_leave_mm(prev);
+}
+#define activate_mm activate_mm
+
 /* Each mm gets its host process when it is created (arch-um/kernel/mmu.c). */
 int init_new_context(struct task_struct *tsk, struct mm_struct *mm);
 #define init_new_context init_new_context
