@@ -6,6 +6,7 @@
  * against glibc in host-helpers/user.c.
  */
 #include <linux/build_bug.h>
+#include <linux/signal.h>
 #include <linux/stddef.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
