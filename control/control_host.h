@@ -3,8 +3,8 @@
  * The control channel's boundary.  Before boot the host half gives the
  * guest its name (umid=), makes its run directory and binds the control
  * socket there; the kernel half (control/mconsole.c) answers what comes
- * in on that socket, in kernel context, from the HOST_IRQ_IO interrupt
- * the socket raises.  The host half reads and checks each datagram (its
+ * in on that socket, in kernel context, from the HOST_IRQ_CONTROL
+ * interrupt the socket raises.  The host half reads and checks each datagram (its
  * framing, its sender) and sends the replies; what a request means is the
  * kernel half's business.  Documentation/control.rst has the protocol.
  *
@@ -41,14 +41,23 @@ const char *host_control_name(void);
 const char *host_control_socket(void);
 
 /**
- * host_control_start() - let the socket raise HOST_IRQ_IO when a request
- * comes (it has been bound, quietly, since before boot).
+ * host_control_start() - let requests on the socket (bound, quietly,
+ * since before boot) raise HOST_IRQ_CONTROL.
  *
- * Called once the kernel's handler is in place.  Requests already queued
- * raise nothing: the caller looks for them once.  Returns 0 or a negative
- * errno.
+ * Called once the kernel's handler is in place.  After the interrupt the
+ * kernel takes requests until none is left, then calls
+ * host_control_rearm(); requests queued before the start raise it too.
+ * Returns 0 or a negative errno.
  */
 int host_control_start(void);
+
+/**
+ * host_control_rearm() - every queued request is taken (host_control_recv()
+ * said -EAGAIN): the next one raises HOST_IRQ_CONTROL again.
+ *
+ * Called with interrupts off.
+ */
+void host_control_rearm(void);
 
 /**
  * host_control_recv() - take the next request off the socket.

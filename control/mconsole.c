@@ -2,8 +2,9 @@
 /*
  * The control channel's kernel half: requests from the host's control
  * socket are answered here, in process context.  The socket raises
- * HOST_IRQ_IO when a datagram comes; the interrupt only queues the work
- * item, which takes every request queued and runs its command.  The work
+ * HOST_IRQ_CONTROL when a datagram comes; the interrupt only queues the
+ * work item, which takes every request queued, runs its command, and
+ * rearms the interrupt once none is left.  The work
  * runs on an ordered workqueue of its own, so requests are answered one
  * at a time in the order they came and a slow one (reading a large proc
  * file) delays no other kernel work.
@@ -150,8 +151,14 @@ static void control_work_fn(struct work_struct *work)
 		return;
 	for (;;) {
 		ret = host_control_recv(req);
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN) {
+			unsigned long flags;
+
+			local_irq_save(flags);
+			host_control_rearm();
+			local_irq_restore(flags);
 			break;
+		}
 		if (ret < 0) {
 			pr_warn_ratelimited("control: receive failed: %d\n",
 					    ret);
@@ -182,8 +189,8 @@ static int __init control_init(void)
 	control_wq = alloc_ordered_workqueue("control", 0);
 	if (!control_wq)
 		return -ENOMEM;
-	err = request_irq(IO_IRQ, control_interrupt, IRQF_SHARED, "control",
-			  &control_work);
+	err = request_irq(HOST_IRQ_CONTROL, control_interrupt, 0, "control",
+			  NULL);
 	if (!err)
 		err = host_control_start();
 	if (err) {
@@ -193,8 +200,6 @@ static int __init control_init(void)
 	}
 	pr_info("control: guest %s, control socket %s\n", name,
 		host_control_socket());
-	/* Requests that came before the interrupt was on. */
-	queue_work(control_wq, &control_work);
 	return 0;
 }
 device_initcall(control_init);

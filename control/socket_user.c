@@ -14,12 +14,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <host/irq.h>
 #include "control_user.h"
 
 #define MCONSOLE_MAGIC		0xcafebabeU
@@ -68,18 +72,66 @@ void control_socket_close(void)
 	sock_fd = -1;
 }
 
+/*
+ * A datagram on the socket raises HOST_IRQ_CONTROL through the eventfd
+ * of host_irq_eventfd(), written by a thread of ours that waits on the
+ * socket.  Once it has written, the thread waits for the kernel to have
+ * taken every request (host_control_rearm()) before it looks again, so a
+ * request waiting to be taken costs one wake-up, not one per look.
+ */
+static int irq_fd = -1, rearm_fd = -1;
+
+static void *watch_socket(void *unused)
+{
+	struct pollfd p = { .fd = sock_fd, .events = POLLIN };
+	uint64_t one = 1, count;
+
+	for (;;) {
+		if (poll(&p, 1, -1) < 0)
+			continue;
+		if (write(irq_fd, &one, sizeof(one)) < 0)
+			return NULL;
+		while (read(rearm_fd, &count, sizeof(count)) < 0 &&
+		       errno == EINTR)
+			;
+	}
+}
+
 int host_control_start(void)
 {
-	struct f_owner_ex owner = { .type = F_OWNER_TID, .pid = gettid() };
-	int flags;
+	sigset_t all, old;
+	pthread_t thread;
+	int err;
 
 	if (sock_fd < 0)
 		return -ENODEV;
-	flags = fcntl(sock_fd, F_GETFL);
-	if (flags < 0 || fcntl(sock_fd, F_SETOWN_EX, &owner) < 0 ||
-	    fcntl(sock_fd, F_SETFL, flags | O_ASYNC) < 0)
+	irq_fd = host_irq_eventfd(HOST_IRQ_CONTROL);
+	if (irq_fd < 0)
+		return irq_fd;
+	rearm_fd = eventfd(0, EFD_CLOEXEC);
+	if (rearm_fd < 0)
 		return -errno;
+	/* The thread must never take a signal: it inherits this mask. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&thread, NULL, watch_socket, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	pthread_detach(thread);
+	host_irq_expect(HOST_IRQ_CONTROL);
 	return 0;
+}
+
+void host_control_rearm(void)
+{
+	uint64_t one = 1;
+
+	if (rearm_fd < 0)
+		return;
+	if (write(rearm_fd, &one, sizeof(one)) < 0)
+		return;
+	host_irq_expect(HOST_IRQ_CONTROL);
 }
 
 int host_control_send(const struct host_control_peer *peer, int err,

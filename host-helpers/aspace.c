@@ -68,7 +68,7 @@ int host_aspace_init(unsigned long code_phys)
 
 int host_aspace_create(unsigned long data_phys)
 {
-	int pid, status;
+	int pid, status, err;
 
 	/* The child runs only stub code (stub.S), up to its first stop. */
 	pid = host_stub_clone(data_phys, host_physmem_fd);
@@ -76,28 +76,34 @@ int host_aspace_create(unsigned long data_phys)
 		return pid;
 
 	/* It stops at the stub's first int3, with nothing else mapped. */
-	while (waitpid(pid, &status, __WALL) < 0)
-		if (errno != EINTR)
-			return -errno;
+	err = host_wait_child(pid, &status);
+	if (err)
+		return err;
 	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
 		host_aspace_destroy(pid);
 		return -ECHILD;
 	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL) < 0) {
-		int err = -errno;
-
+		err = -errno;
 		host_aspace_destroy(pid);
 		return err;
 	}
 	return pid;
 }
 
+int host_wait_child(int pid, int *status)
+{
+	while (waitpid(pid, status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 void host_aspace_destroy(int pid)
 {
 	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
-		;
+	host_wait_child(pid, NULL);
 }
 
 bool host_signal_is_fault(int sig, const siginfo_t *si)
@@ -132,11 +138,10 @@ int host_wait_trap(int pid)
 	int status, sig;
 
 	for (;;) {
-		if (waitpid(pid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		int err = host_wait_child(pid, &status);
+
+		if (err)
+			return err;
 		if (!WIFSTOPPED(status))
 			return -ECHILD;
 		sig = WSTOPSIG(status);

@@ -4,27 +4,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <host/boot.h>
+#include <host/io.h>
 
 int host_read_file(const char *path, void *buf, unsigned long size)
 {
-	char *p = buf;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int err = 0;
+	int err;
 
 	if (fd < 0)
 		return -errno;
-	while (size) {
-		ssize_t n = read(fd, p, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			break;
-		}
-		p += n;
-		size -= n;
-	}
+	err = host_io_all(fd, buf, size, -1, 0);
 	close(fd);
 	return err;
 }

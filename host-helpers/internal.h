@@ -22,6 +22,12 @@ extern int host_physmem_fd;
 bool host_signal_is_fault(int sig, const siginfo_t *si);
 
 /*
+ * waitpid(@pid, @status, __WALL), again when a signal interrupts it; 0 or
+ * -errno.  @status may be NULL.
+ */
+int host_wait_child(int pid, int *status);
+
+/*
  * Wait for @pid to stop with SIGTRAP (the stub's int3).  A kick that was
  * still pending on the way, or a signal from outside, is passed over.  0,
  * or -errno (-ECHILD when the process faulted or ended).

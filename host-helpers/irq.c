@@ -78,21 +78,17 @@ static void on_timer(int sig)
 }
 
 /*
- * SIGIO comes from a descriptor with O_ASYNC, or from an eventfd's
- * watcher thread (irq_thread.c), which has already recorded its source.
+ * SIGIO comes from a host thread (host_irq_from_thread()), which has
+ * already recorded its source: wake the idle loop and deliver it.
  */
 static void on_io(int sig, siginfo_t *info, void *ctx)
 {
 	int saved_errno = errno;
 
-	if (info->si_code == SI_TKILL) {
-		end_idle_wait();
-		if (host_irqs_on && host_irqs_pending)
-			host_irqs_replay();
-		errno = saved_errno;
-		return;
-	}
-	raise_irq(HOST_IRQ_IO);
+	end_idle_wait();
+	if (host_irqs_on && host_irqs_pending)
+		host_irqs_replay();
+	errno = saved_errno;
 }
 
 /*

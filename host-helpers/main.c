@@ -21,7 +21,7 @@
 #include <host/time.h>
 #include "internal.h"
 
-#define CMDLINE_MAX		4096
+#define CMDLINE_MAX		HOST_CMDLINE_SIZE
 #define DEFAULT_MEM		(256ULL << 20)
 #define MIN_MEM			(32ULL << 20)
 /* The linear map and the vmalloc area must fit below 448 GiB. */

@@ -11,6 +11,7 @@
  * guest system calls and do nothing on the host.
  */
 #include <host/stub.h>
+#include <host/x86.h>
 
 /* x86-64 system call numbers and flags (the stub sees no headers). */
 #define SYS_mmap		9
@@ -115,13 +116,13 @@ host_stub_code:
  */
 	.org host_stub_code + STUB_ENTRY_SEGV
 	movabsq	$STUB_DATA, %rbx
-	movq	16(%rsi), %rax			/* si_addr */
+	movq	HOST_X86_SI_ADDR(%rsi), %rax
 	movq	%rax, STUB_FAULT_ADDR(%rbx)
-	movq	40+19*8(%rdx), %rax		/* gregs[REG_ERR] */
+	movq	HOST_X86_UC_ERR(%rdx), %rax
 	movq	%rax, STUB_FAULT_ERR(%rbx)
-	movq	40+20*8(%rdx), %rax		/* gregs[REG_TRAPNO] */
+	movq	HOST_X86_UC_TRAPNO(%rdx), %rax
 	movq	%rax, STUB_FAULT_TRAPNO(%rbx)
-	movq	40+23*8(%rdx), %rax		/* uc_mcontext.fpregs */
+	movq	HOST_X86_UC_FPREGS(%rdx), %rax
 	movq	%rax, STUB_FAULT_FPSTATE(%rbx)
 	int3
 

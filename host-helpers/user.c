@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -14,18 +15,25 @@
 #include <host/aspace.h>
 #include <host/stub.h>
 #include <host/user.h>
+#include <host/x86.h>
 #include "internal.h"
 
 _Static_assert(sizeof(struct user_regs_struct) ==
 	       HOST_NR_GREGS * sizeof(unsigned long), "register layout");
-
-static int wait_stop(int pid, int *status)
-{
-	while (waitpid(pid, status, __WALL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
+/* What stub.S reads in its SIGSEGV handler, where glibc puts it. */
+_Static_assert(offsetof(siginfo_t, si_addr) == HOST_X86_SI_ADDR, "si_addr");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.gregs) == HOST_X86_UC_GREGS,
+	       "gregs");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_ERR]) ==
+	       HOST_X86_UC_ERR, "REG_ERR");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_TRAPNO]) ==
+	       HOST_X86_UC_TRAPNO, "REG_TRAPNO");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.fpregs) == HOST_X86_UC_FPREGS,
+	       "fpregs");
+_Static_assert(offsetof(struct user_fpregs_struct, mxcsr) ==
+	       HOST_X86_MXCSR_OFFSET, "MXCSR");
+_Static_assert(sizeof(struct user_fpregs_struct) == HOST_X86_FXSAVE_SIZE,
+	       "FXSAVE area");
 
 /*
  * A page fault: let the stub's handler read the error code the host
@@ -61,7 +69,7 @@ int host_user_run(int pid, unsigned long *gregs, struct host_user_event *ev,
 again:
 	if (ptrace(PTRACE_SYSEMU, pid, NULL, 0) < 0)
 		return -errno;
-	err = wait_stop(pid, &status);
+	err = host_wait_child(pid, &status);
 	if (err)
 		return err;
 

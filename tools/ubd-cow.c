@@ -262,6 +262,18 @@ static int punch_data(struct ubd_cow *c)
 	return 0;
 }
 
+/* Write the overlay's header and make it durable before going on. */
+static int store_header(const char *overlay, struct ubd_cow *c)
+{
+	int ret = ubd_cow_store_header(c);
+
+	if (!ret && fsync(c->fd) < 0)
+		ret = -errno;
+	if (ret)
+		return error(overlay, "writing the header: %s", strerror(-ret));
+	return 0;
+}
+
 /*
  * Empty the overlay once the backing file holds its blocks.  The bitmap is
  * cleared and synced before the data is thrown away, so that no bit ever
@@ -290,12 +302,7 @@ static int reset_overlay(const char *overlay, struct ubd_cow *c, int bfd)
 		return error(overlay, "backing file %s changed size while merging",
 			     c->backing);
 	c->flags &= ~UBD_COW_F_MERGING;
-	ret = ubd_cow_store_header(c);
-	if (!ret && fsync(c->fd) < 0)
-		ret = -errno;
-	if (ret)
-		return error(overlay, "writing the header: %s", strerror(-ret));
-	return 0;
+	return store_header(overlay, c);
 }
 
 /*
@@ -328,12 +335,7 @@ static int begin_merge(const char *overlay, struct ubd_cow *c, int bfd)
 	if (ubd_cow_check_backing(c, bfd, err, sizeof(err)))
 		return error(overlay, "%s; refusing to merge", err);
 	c->flags |= UBD_COW_F_MERGING;
-	ret = ubd_cow_store_header(c);
-	if (!ret && fsync(c->fd) < 0)
-		ret = -errno;
-	if (ret)
-		return error(overlay, "writing the header: %s", strerror(-ret));
-	return 0;
+	return store_header(overlay, c);
 }
 
 static int cmd_merge(const char *overlay)

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <host/io.h>
 #include "cow_format.h"
 
 /* Where each header field lives; all are little-endian. */
@@ -103,23 +104,7 @@ static void *alloc_aligned(size_t size)
 
 int ubd_cow_io_all(int fd, void *buf, size_t len, uint64_t off, int write)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = write ? pwrite(fd, p, len, off) :
-				    pread(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
+	return host_io_all(fd, buf, len, (long long)off, write);
 }
 
 static int pread_all(int fd, void *buf, size_t len, uint64_t off)

@@ -129,24 +129,17 @@ static void process_name(pid_t pid, char *buf, size_t len)
 /* Lock all of @fd (read or write); explain who holds it if we cannot. */
 static int lock_file(const char *param, const char *path, int fd, bool write)
 {
-	struct flock fl = {
-		.l_type = write ? F_WRLCK : F_RDLCK,
-		.l_whence = SEEK_SET,
-	};
 	char holder[96], name[32];
+	int pid, err = ubd_cow_lock(fd, write ? F_WRLCK : F_RDLCK, &pid);
 
-	if (fcntl(fd, F_SETLK, &fl) == 0)
+	if (!err)
 		return 0;
-	if (errno != EAGAIN && errno != EACCES)
-		return refuse(param, "cannot lock %s: %s", path,
-			      strerror(errno));
-	fl.l_type = write ? F_WRLCK : F_RDLCK;
-	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
-	    fl.l_pid > 0) {
-		process_name(fl.l_pid, name, sizeof(name));
-		snprintf(holder, sizeof(holder), "process %d%s%s%s",
-			 (int)fl.l_pid, *name ? " (" : "", name,
-			 *name ? ")" : "");
+	if (err != -EAGAIN)
+		return refuse(param, "cannot lock %s: %s", path, strerror(-err));
+	if (pid > 0) {
+		process_name(pid, name, sizeof(name));
+		snprintf(holder, sizeof(holder), "process %d%s%s%s", pid,
+			 *name ? " (" : "", name, *name ? ")" : "");
 	} else {
 		snprintf(holder, sizeof(holder), "another process");
 	}

@@ -115,21 +115,14 @@ void um_update_mmu_cache(struct vm_area_struct *vma, unsigned long addr,
 	um_note_user_range(vma->vm_mm, addr, addr + nr * PAGE_SIZE);
 }
 
-/* What the host should map at one page: nothing, or a page with access. */
-struct um_host_view {
-	bool mapped;
-	int prot;
-	unsigned long phys;
-};
-
 /*
  * The host view of a pte.  Write access only once the pte is dirty and
  * any access only once it is young, so that the first write and the first
  * access reach the kernel and the bits stay true.
  */
-static struct um_host_view um_pte_view(pte_t pte)
+static struct um_page_view um_pte_view(pte_t pte)
 {
-	struct um_host_view v = { .mapped = false };
+	struct um_page_view v = { .mapped = false };
 	unsigned long val = pte_val(pte);
 
 	if (!(val & _PAGE_PRESENT) || (val & _PAGE_PROTNONE))
@@ -148,9 +141,8 @@ static struct um_host_view um_pte_view(pte_t pte)
 }
 
 struct um_sync_run {
+	struct um_page_runs runs;
 	struct mm_struct *mm;
-	unsigned long start, end;	/* pages of the run so far */
-	struct um_host_view view;
 	int err;
 };
 
@@ -173,13 +165,15 @@ static int um_host_flush(struct mm_struct *mm)
 	return err;
 }
 
-static void um_queue(struct um_sync_run *run)
+/* One finished run of um_sync_user()'s walk: queue its mmap() or munmap(). */
+static void um_queue(struct um_page_runs *runs)
 {
+	struct um_sync_run *run = container_of(runs, struct um_sync_run, runs);
 	mm_context_t *ctx = &run->mm->context;
-	unsigned long len = run->end - run->start;
-	int err, cost = run->view.mapped ? 2 : 1;
+	unsigned long len = runs->end - runs->start;
+	int err, cost = runs->view.mapped ? 2 : 1;
 
-	if (len == 0 || run->err)
+	if (run->err)
 		return;
 	if (ctx->host_maps + cost > UM_HOST_MAPS_MAX) {
 		err = um_host_flush(run->mm);
@@ -189,12 +183,13 @@ static void um_queue(struct um_sync_run *run)
 		}
 	}
 	for (;;) {
-		if (run->view.mapped)
-			err = host_stub_queue_map(ctx->stub, run->start, len,
-						  run->view.phys,
-						  run->view.prot);
+		if (runs->view.mapped)
+			err = host_stub_queue_map(ctx->stub, runs->start, len,
+						  runs->view.phys,
+						  runs->view.prot);
 		else
-			err = host_stub_queue_unmap(ctx->stub, run->start, len);
+			err = host_stub_queue_unmap(ctx->stub, runs->start,
+						    len);
 		if (err != -ENOSPC)
 			break;
 		err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
@@ -224,70 +219,33 @@ static int um_host_refused(struct mm_struct *mm, int err)
 	return 0;
 }
 
-/* Add the page at @addr, seen as @v, to the run or start a new one. */
-static void um_run_add(struct um_sync_run *run, unsigned long addr,
-		       unsigned long end, struct um_host_view v)
+/*
+ * A pte whose host mapping is out of date, seen as the host should map it;
+ * from now on the host is taken to have it right.
+ */
+static bool um_user_view(pte_t *ptep, struct um_page_view *v)
 {
-	bool same = run->end == addr && v.mapped == run->view.mapped &&
-		    (!v.mapped || (v.prot == run->view.prot &&
-				   v.phys == run->view.phys +
-					     (addr - run->start)));
-
-	if (!same) {
-		um_queue(run);
-		run->start = addr;
-		run->view = v;
-	}
-	run->end = end;
+	if (!pte_needsync(*ptep))
+		return false;
+	*v = um_pte_view(*ptep);
+	*ptep = __pte(pte_val(*ptep) & ~_PAGE_NEEDSYNC);
+	return true;
 }
 
 int um_sync_user(struct mm_struct *mm)
 {
 	mm_context_t *ctx = &mm->context;
-	unsigned long addr = ctx->sync_start, end = ctx->sync_end;
-	struct um_sync_run run = { .mm = mm, .start = addr, .end = addr };
+	unsigned long start = ctx->sync_start, end = ctx->sync_end;
+	struct um_sync_run run = { .runs.emit = um_queue, .mm = mm };
 
-	if (addr >= end)
+	if (start >= end)
 		return 0;
 	ctx->sync_start = TASK_SIZE;
 	ctx->sync_end = 0;
 	/* The guest can write its stub pages: start the batch from nothing. */
 	ctx->stub->nr_ops = 0;
 
-	while (addr < end) {
-		pgd_t *pgd = mm->pgd + pgd_index(addr);
-		pud_t *pud = pud_offset(p4d_offset(pgd, addr), addr);
-		struct um_host_view none = { .mapped = false };
-		unsigned long next;
-		pmd_t *pmd;
-		pte_t *ptep;
-
-		if (pud_none(*pud)) {
-			next = min((addr + PGDIR_SIZE) & PGDIR_MASK, end);
-			um_run_add(&run, addr, next, none);
-			addr = next;
-			continue;
-		}
-		pmd = pmd_offset(pud, addr);
-		if (pmd_none(*pmd)) {
-			next = min((addr + PMD_SIZE) & PMD_MASK, end);
-			um_run_add(&run, addr, next, none);
-			addr = next;
-			continue;
-		}
-		ptep = pte_offset_kernel(pmd, addr);
-		if (pte_needsync(*ptep)) {
-			um_run_add(&run, addr, addr + PAGE_SIZE,
-				   um_pte_view(*ptep));
-			*ptep = __pte(pte_val(*ptep) & ~_PAGE_NEEDSYNC);
-		} else {
-			/* Already right on the host: ends any run. */
-			um_queue(&run);
-			run.start = run.end = addr + PAGE_SIZE;
-		}
-		addr += PAGE_SIZE;
-	}
-	um_queue(&run);
+	um_walk_runs(mm->pgd, start, end, um_user_view, &run.runs);
 	if (!run.err && ctx->stub->nr_ops)
 		run.err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
 	if (run.err)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Walking the software page tables, and making the host's view of the
- * kernel's vmalloc area match init_mm's tables.
+ * kernel's vmalloc area match init_mm's tables.  The walk in runs
+ * (um_walk_runs()) serves guest address spaces too (um_sync_user()).
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
@@ -41,6 +42,81 @@ static unsigned long um_next_table(pgd_t *pgd_base, unsigned long addr)
 	return (addr + PMD_SIZE) & PMD_MASK;
 }
 
+/* End the current run: hand it to the caller if it covers anything. */
+static void um_runs_end(struct um_page_runs *runs)
+{
+	if (runs->end > runs->start)
+		runs->emit(runs);
+}
+
+/* Add [addr, end), seen as @v, to the current run or start a new one. */
+static void um_runs_add(struct um_page_runs *runs, unsigned long addr,
+			unsigned long end, const struct um_page_view *v)
+{
+	bool same = runs->end == addr && v->mapped == runs->view.mapped &&
+		    (!v->mapped || (v->prot == runs->view.prot &&
+				    v->phys == runs->view.phys +
+					       (addr - runs->start)));
+
+	if (!same) {
+		um_runs_end(runs);
+		runs->start = addr;
+		runs->view = *v;
+	}
+	runs->end = end;
+}
+
+void um_walk_runs(pgd_t *pgd, unsigned long start, unsigned long end,
+		  bool (*see)(pte_t *ptep, struct um_page_view *v),
+		  struct um_page_runs *runs)
+{
+	static const struct um_page_view hole = { .mapped = false };
+	unsigned long addr = start & PAGE_MASK;
+
+	runs->start = addr;
+	runs->end = addr;
+	while (addr < end) {
+		pte_t *ptep = um_pte_lookup(pgd, addr);
+		unsigned long next = addr + PAGE_SIZE;
+		struct um_page_view v;
+
+		if (!ptep) {
+			next = min(um_next_table(pgd, addr), end);
+			um_runs_add(runs, addr, next, &hole);
+		} else if (see(ptep, &v)) {
+			um_runs_add(runs, addr, next, &v);
+		} else {
+			/* Already right on the host: ends any run. */
+			um_runs_end(runs);
+			runs->start = next;
+			runs->end = next;
+		}
+		addr = next;
+	}
+	um_runs_end(runs);
+}
+
+/* The kernel's view of a pte: any present page, at its place in the file. */
+static bool um_kernel_view(pte_t *ptep, struct um_page_view *v)
+{
+	pte_t pte = ptep_get(ptep);
+
+	v->mapped = pte_present(pte);
+	v->prot = 0;
+	v->phys = pte_pfn(pte) << PAGE_SHIFT;
+	return true;
+}
+
+static void um_kernel_emit(struct um_page_runs *runs)
+{
+	unsigned long len = runs->end - runs->start;
+
+	if (runs->view.mapped)
+		host_physmem_map(runs->start, runs->view.phys, len);
+	else
+		host_unmap(runs->start, len);
+}
+
 /*
  * Bring [start, end) of the kernel's host mappings in line with init_mm:
  * runs of pages that are contiguous both in address and in the memory
@@ -48,44 +124,7 @@ static unsigned long um_next_table(pgd_t *pgd_base, unsigned long addr)
  */
 void um_sync_kernel_range(unsigned long start, unsigned long end)
 {
-	unsigned long addr = start & PAGE_MASK;
-	unsigned long run = addr, run_phys = 0;
-	bool run_mapped = false;
+	struct um_page_runs runs = { .emit = um_kernel_emit };
 
-	while (addr < end) {
-		pte_t *ptep = um_pte_lookup(swapper_pg_dir, addr);
-		unsigned long next, phys = 0;
-		bool mapped = false;
-
-		if (ptep) {
-			pte_t pte = ptep_get(ptep);
-
-			mapped = pte_present(pte);
-			phys = pte_pfn(pte) << PAGE_SHIFT;
-			next = addr + PAGE_SIZE;
-		} else {
-			next = min(um_next_table(swapper_pg_dir, addr), end);
-		}
-
-		/* Does this page continue the current run? */
-		if (addr != run && (mapped != run_mapped ||
-		    (mapped && phys != run_phys + (addr - run)))) {
-			if (run_mapped)
-				host_physmem_map(run, run_phys, addr - run);
-			else
-				host_unmap(run, addr - run);
-			run = addr;
-		}
-		if (addr == run) {
-			run_mapped = mapped;
-			run_phys = phys;
-		}
-		addr = next;
-	}
-	if (addr > run) {
-		if (run_mapped)
-			host_physmem_map(run, run_phys, min(addr, end) - run);
-		else
-			host_unmap(run, min(addr, end) - run);
-	}
+	um_walk_runs(swapper_pg_dir, start, end, um_kernel_view, &runs);
 }

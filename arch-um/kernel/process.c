@@ -9,6 +9,7 @@
 #include <linux/sched/task_stack.h>
 #include <asm/switch_to.h>
 #include <host/aspace.h>
+#include "stackwalk.h"
 #include "um.h"
 
 
@@ -99,37 +100,34 @@ void flush_thread(void)
 	um_fpstate_init(current);
 }
 
-static bool um_stack_word_is_text(unsigned long word)
+static bool um_show_entry(void *loglvl, unsigned long addr)
 {
-	return __kernel_text_address(word);
+	printk("%s [<%016lx>] %pS\n", (const char *)loglvl, addr,
+	       (void *)addr);
+	return true;
 }
 
 void show_stack(struct task_struct *task, unsigned long *sp,
 		const char *loglvl)
 {
-	unsigned long *end;
-
-	if (!task)
-		task = current;
-	if (!sp)
-		sp = task == current ? (unsigned long *)__builtin_frame_address(0)
-				     : (unsigned long *)task->thread.frame.sp;
-	end = (unsigned long *)(task_stack_page(task) + THREAD_SIZE);
-
 	printk("%sCall Trace (stack words that are kernel text):\n", loglvl);
-	for (; sp < end; sp++)
-		if (um_stack_word_is_text(*sp))
-			printk("%s [<%016lx>] %pS\n", loglvl, *sp, (void *)*sp);
+	um_stack_walk(task, sp, um_show_entry, (void *)loglvl);
+}
+
+static bool um_wchan_entry(void *wchan, unsigned long addr)
+{
+	if (in_sched_functions(addr))
+		return true;
+	*(unsigned long *)wchan = addr;
+	return false;
 }
 
 /* Where a sleeping task waits: its first return address outside the scheduler. */
 unsigned long __get_wchan(struct task_struct *p)
 {
-	unsigned long *sp = (unsigned long *)p->thread.frame.sp;
-	unsigned long *end = (unsigned long *)(task_stack_page(p) + THREAD_SIZE);
+	unsigned long wchan = 0;
 
-	for (; sp < end; sp++)
-		if (um_stack_word_is_text(*sp) && !in_sched_functions(*sp))
-			return *sp;
-	return 0;
+	um_stack_walk(p, (unsigned long *)p->thread.frame.sp, um_wchan_entry,
+		      &wchan);
+	return wchan;
 }

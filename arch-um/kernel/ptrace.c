@@ -25,21 +25,10 @@
 #include <asm/processor-flags.h>
 #include <asm/user.h>
 #include <host/aspace.h>
+#include <host/x86.h>
 #include "um.h"
 
-/* The flags a guest program (and so its tracer) may change. */
-#define UM_USER_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
-			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
-			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_NT | \
-			 X86_EFLAGS_RF | X86_EFLAGS_AC | X86_EFLAGS_ID)
-
 #define UM_GREGS_SIZE	(UM_NR_GREGS * sizeof(unsigned long))
-/* The legacy (fxsave) part of the FPU state, and its MXCSR. */
-#define UM_FXSAVE_SIZE	512
-#define UM_MXCSR_OFFSET	24
-/* Bytes of the xsave area the kernel, not the program, owns. */
-#define UM_XSAVE_SW_OFFSET	464
-#define UM_XSAVE_SW_SIZE	48
 
 enum { UM_REGSET_GENERAL, UM_REGSET_FP, UM_REGSET_XSTATE };
 
@@ -142,15 +131,15 @@ static int um_fp_set(struct task_struct *target,
 {
 	unsigned int size = regset->n * regset->size;
 	u8 *fp = target->thread.fpstate;
-	u8 sw[UM_XSAVE_SW_SIZE];
-	u32 *mxcsr = (u32 *)(fp + UM_MXCSR_OFFSET);
+	u8 sw[HOST_X86_FXSAVE_SW_SIZE];
+	u32 *mxcsr = (u32 *)(fp + HOST_X86_MXCSR_OFFSET);
 	int err;
 
 	um_fpstate_save_task(target);
-	memcpy(sw, fp + UM_XSAVE_SW_OFFSET, sizeof(sw));
+	memcpy(sw, fp + HOST_X86_FXSAVE_SW_OFFSET, sizeof(sw));
 	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, fp, 0, size);
 	/* What the host's xsave format reserves stays the host's. */
-	memcpy(fp + UM_XSAVE_SW_OFFSET, sw, sizeof(sw));
+	memcpy(fp + HOST_X86_FXSAVE_SW_OFFSET, sw, sizeof(sw));
 	*mxcsr &= 0xffff;
 	return err;
 }
@@ -166,7 +155,7 @@ static struct user_regset um_regsets[] __ro_after_init = {
 	},
 	[UM_REGSET_FP] = {
 		.core_note_type = NT_PRFPREG,
-		.n = UM_FXSAVE_SIZE / sizeof(u64),
+		.n = HOST_X86_FXSAVE_SIZE / sizeof(u64),
 		.size = sizeof(u64),
 		.align = sizeof(u64),
 		.regset_get = um_fp_get,
@@ -278,11 +267,11 @@ long arch_ptrace(struct task_struct *child, long request,
 					     UM_GREGS_SIZE, datap);
 	case PTRACE_GETFPREGS:
 		return copy_regset_to_user(child, &um_regset_view,
-					   UM_REGSET_FP, 0, UM_FXSAVE_SIZE,
+					   UM_REGSET_FP, 0, HOST_X86_FXSAVE_SIZE,
 					   datap);
 	case PTRACE_SETFPREGS:
 		return copy_regset_from_user(child, &um_regset_view,
-					     UM_REGSET_FP, 0, UM_FXSAVE_SIZE,
+					     UM_REGSET_FP, 0, HOST_X86_FXSAVE_SIZE,
 					     datap);
 	default:
 		return ptrace_request(child, request, addr, data);

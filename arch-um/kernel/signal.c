@@ -14,6 +14,7 @@
 #include <asm/ucontext.h>
 #include <asm/sigcontext.h>
 #include <host/aspace.h>
+#include <host/x86.h>
 #include "um.h"
 
 struct um_rt_sigframe {
@@ -23,14 +24,6 @@ struct um_rt_sigframe {
 	/* the FPU state follows, above, 64-byte aligned */
 };
 
-/* Where the software-reserved bytes sit in the legacy FXSAVE area. */
-#define UM_FXSAVE_SW_OFFSET	464
-
-#define UM_X86_EFLAGS_TF	0x100
-#define UM_X86_EFLAGS_DF	0x400
-#define UM_X86_EFLAGS_RF	0x10000
-#define UM_FLAGS_USER_CHANGES	0x254dd5	/* as x86 lets sigreturn change */
-
 /* Where the frame goes: below the red zone, or on the alternate stack. */
 static unsigned long um_frame_base(struct ksignal *ksig, struct pt_regs *regs,
 				   unsigned long *fp_at)
@@ -38,7 +31,7 @@ static unsigned long um_frame_base(struct ksignal *ksig, struct pt_regs *regs,
 	unsigned long sp = sigsp(regs->sp - 128, ksig);
 	unsigned long fp_size = host_fpstate_size + sizeof(u32);
 
-	sp = round_down(sp - fp_size, 64);
+	sp = round_down(sp - fp_size, HOST_X86_XSAVE_ALIGN);
 	*fp_at = sp;
 	sp -= sizeof(struct um_rt_sigframe);
 	/* At the handler's entry, sp + 8 is 16-byte aligned, as after a call. */
@@ -91,7 +84,7 @@ static int um_setup_frame(struct ksignal *ksig, sigset_t *set,
 			 host_fpstate_size) ||
 	    copy_to_user((void __user *)(fp_at + host_fpstate_size), &magic2,
 			 sizeof(magic2)) ||
-	    copy_to_user((void __user *)(fp_at + UM_FXSAVE_SW_OFFSET), &sw,
+	    copy_to_user((void __user *)(fp_at + HOST_X86_FXSAVE_SW_OFFSET), &sw,
 			 sizeof(sw)))
 		return -EFAULT;
 
@@ -112,9 +105,9 @@ static int um_setup_frame(struct ksignal *ksig, sigset_t *set,
 	regs->ax = 0;
 	regs->sp = (unsigned long)frame;
 	regs->ip = (unsigned long)ksig->ka.sa.sa_handler;
-	regs->cs = 0x33;
-	regs->ss = 0x2b;
-	regs->flags &= ~(UM_X86_EFLAGS_TF | UM_X86_EFLAGS_DF | UM_X86_EFLAGS_RF);
+	regs->cs = HOST_X86_USER_CS;
+	regs->ss = HOST_X86_USER_SS;
+	regs->flags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_RF);
 	current->thread.fault_addr = 0;
 	current->thread.fault_err = 0;
 	return 0;
@@ -187,10 +180,9 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	regs->di = c.di; regs->si = c.si; regs->bp = c.bp;
 	regs->bx = c.bx; regs->dx = c.dx; regs->ax = c.ax;
 	regs->cx = c.cx; regs->sp = c.sp; regs->ip = c.ip;
-	regs->flags = (regs->flags & ~UM_FLAGS_USER_CHANGES) |
-		      (c.flags & UM_FLAGS_USER_CHANGES);
-	regs->cs = 0x33;
-	regs->ss = 0x2b;
+	regs->flags = (regs->flags & ~UM_USER_FLAGS) | (c.flags & UM_USER_FLAGS);
+	regs->cs = HOST_X86_USER_CS;
+	regs->ss = HOST_X86_USER_SS;
 	regs->orig_ax = -1;	/* not a system call to restart */
 
 	um_fpstate_save();

@@ -3,7 +3,18 @@
 #ifndef _UM_KERNEL_UM_H
 #define _UM_KERNEL_UM_H
 
+#include <asm/mmu.h>
+#include <asm/processor-flags.h>
 #include <host/boot.h>
+
+/*
+ * The flags a guest program may change, by sigreturn or through its
+ * tracer; the rest are the CPU's or the host kernel's.
+ */
+#define UM_USER_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_NT | \
+			 X86_EFLAGS_RF | X86_EFLAGS_AC | X86_EFLAGS_ID)
 
 extern struct host_boot_info um_boot_info;
 
@@ -27,6 +38,9 @@ void um_user_kick_if_needed(void);
 bool um_user_running(void);
 void um_syscall(struct pt_regs *regs);
 void um_do_signal(struct pt_regs *regs);
+/* FPU state (fpu.c). */
+int um_fpstate_load(mm_context_t *ctx);
+void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where);
 void um_fpstate_init(struct task_struct *tsk);
 int um_fpstate_alloc(struct task_struct *tsk);
 void um_fpstate_save(void);

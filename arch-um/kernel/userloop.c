@@ -11,22 +11,17 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/slab.h>
 #include <asm/mmu_context.h>
 #include <asm/tlbflush.h>
 #include <host/aspace.h>
 #include <host/stub.h>
 #include <host/user.h>
+#include <host/x86.h>
 #include "pagetable.h"
 #include "um.h"
 
 /* The address-space process running guest code right now, if any. */
 static int um_running_pid;
-
-/* x86 page-fault error code bits. */
-#define UM_PF_WRITE	0x2
-#define UM_PF_INSTR	0x10
-#define UM_TRAP_PF	14
 
 bool um_user_running(void)
 {
@@ -42,122 +37,11 @@ void um_user_kick_if_needed(void)
 		host_user_kick(um_running_pid);
 }
 
-/* A fresh FPU state: what a new program starts with. */
-void um_fpstate_init(struct task_struct *tsk)
-{
-	u8 *fp = tsk->thread.fpstate;
-
-	memset(fp, 0, host_fpstate_size);
-	*(u16 *)(fp + 0) = 0x37f;	/* x87 control word */
-	*(u32 *)(fp + 24) = 0x1f80;	/* MXCSR */
-}
-
-int um_fpstate_alloc(struct task_struct *tsk)
-{
-	if (!tsk->thread.fpstate)
-		tsk->thread.fpstate = kmalloc(host_fpstate_size, GFP_KERNEL);
-	return tsk->thread.fpstate ? 0 : -ENOMEM;
-}
-
-void arch_release_task_struct(struct task_struct *tsk)
-{
-	kfree(tsk->thread.fpstate);
-	tsk->thread.fpstate = NULL;
-}
-
-/*
- * The current thread's FPU state into its buffer, if its process holds
- * it; afterwards the buffer is the truth.
- */
-void um_fpstate_save(void)
-{
-	um_fpstate_save_task(current);
-}
-
-/* The same for @tsk, current or stopped (a ptrace tracee). */
-void um_fpstate_save_task(struct task_struct *tsk)
-{
-	mm_context_t *ctx;
-
-	if (!tsk->mm)
-		return;
-	ctx = &tsk->mm->context;
-	if (ctx->fp_owner != tsk)
-		return;
-	host_user_get_fpstate(ctx->host_pid, tsk->thread.fpstate);
-	ctx->fp_owner = NULL;
-	put_task_struct(tsk);
-}
-
-/*
- * The current thread leaves @mm for good (exec).  If @mm's process holds
- * its registers, they are the old program's and stay there: without this,
- * the next thread to run in @mm (the parent of a vfork()) would save them
- * into the buffer that now holds the new program's fresh state.
- */
-void um_fpstate_leave_mm(struct mm_struct *mm)
-{
-	mm_context_t *ctx;
-
-	if (!mm || mm == &init_mm)
-		return;
-	ctx = &mm->context;
-	if (ctx->fp_owner != current)
-		return;
-	ctx->fp_owner = NULL;
-	put_task_struct(current);
-}
-
-/* Make the process hold the current thread's FPU state. */
-static int um_fpstate_load(mm_context_t *ctx)
-{
-	struct task_struct *owner = ctx->fp_owner;
-	int err;
-
-	if (owner == current)
-		return 0;
-	if (owner) {
-		host_user_get_fpstate(ctx->host_pid, owner->thread.fpstate);
-		put_task_struct(owner);
-		ctx->fp_owner = NULL;
-	}
-	err = host_user_set_fpstate(ctx->host_pid, current->thread.fpstate);
-	if (err)
-		return err;
-	get_task_struct(current);
-	ctx->fp_owner = current;
-	return 0;
-}
-
-/*
- * After a page fault the stub's signal handler has run, which reset the
- * process's FPU registers; the guest's are in the handler's signal frame,
- * in the stub's data pages.  The address comes from those pages too, so
- * it is checked before use.
- */
-static void um_fpstate_from_frame(mm_context_t *ctx, unsigned long where)
-{
-	unsigned long off = where - STUB_DATA;
-
-	if (ctx->fp_owner) {
-		put_task_struct(ctx->fp_owner);
-		ctx->fp_owner = NULL;
-	}
-	if (where < STUB_DATA || off > STUB_DATA_PAGES * PAGE_SIZE ||
-	    STUB_DATA_PAGES * PAGE_SIZE - off < host_fpstate_size ||
-	    (off & 63)) {
-		um_fpstate_init(current);
-		return;
-	}
-	memcpy(current->thread.fpstate, (u8 *)ctx->stub + off,
-	       host_fpstate_size);
-}
-
 /* Does the pte already allow this access?  Then only the host lags. */
 static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 			  unsigned long err)
 {
-	bool write = err & UM_PF_WRITE;
+	bool write = err & HOST_X86_PF_WRITE;
 	pte_t *ptep = um_pte_lookup(mm->pgd, addr);
 	pte_t pte;
 
@@ -166,7 +50,7 @@ static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 	pte = ptep_get(ptep);
 	if (!(pte_val(pte) & _PAGE_PRESENT) || !pte_read(pte) ||
 	    (write && !pte_write(pte)) ||
-	    ((err & UM_PF_INSTR) && !pte_exec(pte)))
+	    ((err & HOST_X86_PF_INSTR) && !pte_exec(pte)))
 		return false;
 	pte = pte_mkyoung(pte);
 	if (write)
@@ -180,7 +64,7 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 			  unsigned long err)
 {
 	struct mm_struct *mm = current->mm;
-	bool write = err & UM_PF_WRITE;
+	bool write = err & HOST_X86_PF_WRITE;
 	unsigned int flags = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
 	vm_fault_t fault;
@@ -192,7 +76,7 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 		return;
 	if (write)
 		flags |= FAULT_FLAG_WRITE;
-	if (err & UM_PF_INSTR)
+	if (err & HOST_X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 
 retry:
@@ -201,7 +85,7 @@ retry:
 		goto bad;
 	code = SEGV_ACCERR;
 	if (write ? !(vma->vm_flags & VM_WRITE) :
-	    (err & UM_PF_INSTR) ? !(vma->vm_flags & VM_EXEC) :
+	    (err & HOST_X86_PF_INSTR) ? !(vma->vm_flags & VM_EXEC) :
 	    !(vma->vm_flags & (VM_READ | VM_EXEC))) {
 		mmap_read_unlock(mm);
 		goto bad;
@@ -328,7 +212,7 @@ void __noreturn um_user_loop(void)
 			break;
 		case HOST_USER_FAULT:
 			um_fpstate_from_frame(ctx, ev.fpstate);
-			if (ev.trapno == UM_TRAP_PF)
+			if (ev.trapno == HOST_X86_TRAP_PF)
 				um_user_fault(regs, ev.addr, ev.err);
 			else
 				force_sig_fault(SIGSEGV, SI_KERNEL, NULL);

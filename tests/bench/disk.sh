@@ -27,6 +27,10 @@
 #   SECS=n    seconds of each random figure (default 5)
 #   RUNS=n    measurements of each figure, the median is shown (default 1)
 #   FIGURES="rand_qd32 ..."  only these figures
+#   OURS=PROGRAM   the build measured as ours (default ./linux)
+#   OTHER=PROGRAM  another build of ours (say, the same tree without a
+#             change), measured in each run right after ./linux, the two
+#             compared at the end: what a change costs, in the same run
 # The 512 MiB image, filled with random data once so that reads hit real
 # blocks rather than holes, is kept as build/bench/disk.img.  As root,
 # guests and the host measurement run as nobody (uid/gid 65534).
@@ -72,6 +76,7 @@ for f in "${figures[@]}"; do
 	chmod o+r "$out/disk-$f.img"
 done
 
+ours=${OURS:-$top/linux}
 upstream=$top/build/upstream/linux
 have_upstream=1
 if [ ! -x "$upstream" ]; then
@@ -161,18 +166,24 @@ complain() {	# WHO LOG
 	tail -n 15 "$2" | sed 's/^/    /' >&2
 }
 
-declare -A result detail runs
+declare -A result detail runs runs_other
 for f in "${figures[@]}"; do
 	key=${f}_$(unit "$f")
-	h=() o=() u=() c=()
+	h=() o=() u=() c=() b=()
 	for ((r = 1; r <= RUNS; r++)); do
 		run_host "$f" "$out/disk-host-$f.log"
 		h+=("$(value "$out/disk-host-$f.log" "$key")")
 		[ -n "${h[-1]}" ] || complain "the host" "$out/disk-host-$f.log"
 
-		run_guest "$top/linux" "$f" "$out/disk-ours-$f.log"
+		run_guest "$ours" "$f" "$out/disk-ours-$f.log"
 		o+=("$(value "$out/disk-ours-$f.log" "$key")")
 		[ -n "${o[-1]}" ] || complain "our guest" "$out/disk-ours-$f.log"
+
+		if [ -n "${OTHER:-}" ]; then
+			run_guest "$OTHER" "$f" "$out/disk-other-$f.log"
+			b+=("$(value "$out/disk-other-$f.log" "$key")")
+			[ -n "${b[-1]}" ] || complain "the other build" "$out/disk-other-$f.log"
+		fi
 
 		cpu=$(value "$out/disk-ours-$f.log" guest_cpus)
 		if [[ $cpu =~ ^[0-9]+$ ]]; then
@@ -201,6 +212,12 @@ for f in "${figures[@]}"; do
 	result[$f,cpu]=
 	if [ ${#c[@]} -gt 0 ]; then
 		result[$f,cpu]=$(median "${c[@]}")
+	fi
+	result[$f,other]=
+	if [ ${#b[@]} -gt 0 ]; then
+		result[$f,other]=$(median "${b[@]}")
+		runs_other[$f]=$(for ((r = 0; r < ${#b[@]}; r++)); do
+			printf '%s/%s ' "${o[r]:-n/a}" "${b[r]:-n/a}"; done)
 	fi
 	result[$f,upstream]=
 	if [ ${#u[@]} -gt 0 ]; then
@@ -259,6 +276,18 @@ printf '\nours/ceiling in each run (against the ceiling measured just before it)
 for f in "${figures[@]}"; do
 	printf '  %-10s %s\n' "$f" "${runs[$f]:-n/a}"
 done
+
+if [ -n "${OTHER:-}" ]; then
+	printf '\nours (%s) against OTHER (%s), medians; each run ours/other:\n' \
+		"$ours" "$OTHER"
+	for f in "${figures[@]}"; do
+		awk -v f="$f" -v o="${result[$f,ours]}" -v b="${result[$f,other]}" \
+		    -v r="${runs_other[$f]:-}" 'BEGIN {
+			printf "  %-10s ours %10s  other %10s  ours/other %s   (%s)\n", f,
+			       o == "" ? "n/a" : o, b == "" ? "n/a" : b,
+			       (o != "" && b > 0) ? sprintf("%.3f", o / b) : "n/a", r }'
+	done
+fi
 
 # The goals: depth 32 at 80% of the ceiling, and above upstream everywhere.
 printf '\ngoals:\n'

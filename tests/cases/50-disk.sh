@@ -371,7 +371,8 @@ fail_setup() {
 	head -c 1M /dev/urandom >"$FAIL_PAT"
 	chmod 644 "$FAIL_BASE" "$FAIL_PAT"
 	cp "$FAIL_BASE" "$FAIL_EXP"
-	if ! cc -O2 -Wall -I"$TOP/ubd" -o "$poke" "$TOP/tests/lib/cow_poke.c" \
+	if ! cc -O2 -Wall -I"$TOP/ubd" -I"$TOP/host-helpers/include" -o "$poke" \
+		"$TOP/tests/lib/cow_poke.c" \
 		"$TOP/ubd/cow_format.c" >"$poke.log" 2>&1 ||
 	   ! "$TOP/tools/ubd-cow" create "$FAIL_OVL" "$FAIL_BASE" \
 		>>"$poke.log" 2>&1; then

@@ -10,6 +10,9 @@
 
 UMRUN=$TOP/tools/umrun
 
+# shellcheck source=tests/lib/debian.sh
+. "$LIB/debian.sh"
+
 # umrun_as ARGS...: tools/umrun as the guest user, its output in $UR_OUT,
 # its exit status returned.
 umrun_as() {
@@ -180,6 +183,26 @@ umrun_parallel() {
 	rm -rf "$UR_RUN/.parallel"
 }
 
+# The Debian image of the tests (sysvinit), as it is: the same console
+# script runs the command.
+# shellcheck disable=SC2016  # the guest's shell expands it
+umrun_debian() {
+	local rc
+	if ! debian_image; then
+		skip umrun-debian "$DEBIAN_WHY"
+		return
+	fi
+	umrun_as --base "$DEBIAN_IMG" --run-dir "$UR_RUN" --mem 256M --timeout 300 -- \
+		'dpkg-query -W -f="\${Package} \${Status}\n" fio; exit 5'
+	rc=$?
+	# shellcheck disable=SC2034  # check() shows them
+	CHECK_LOGS=("$UR_OUT")
+	check umrun-debian "status $rc (want 5), output: $(head -c 300 "$UR_OUT")" \
+		test "$rc:$(grep -c '^fio install ok installed' "$UR_OUT")" = 5:1
+	check umrun-debian-leaves-nothing "$(umrun_leftovers "$UR_RUN")" \
+		test -z "$(umrun_leftovers "$UR_RUN")"
+}
+
 umrun_refusals() {
 	umrun_as --base "$TEST_DIR/no-such.img" -- true
 	check umrun-missing-base "status $?, $(head -c 200 "$UR_OUT")" \
@@ -216,6 +239,7 @@ umrun_case() {
 	umrun_stopped TERM 143
 	umrun_stopped INT 130
 	umrun_parallel
+	umrun_debian
 	umrun_refusals
 
 	sum_after=$(sha256sum <"$UR_BASE")

@@ -513,7 +513,8 @@ cow_checks() {
 	cow_stale stale-size 'size was 100000 bytes, now 100001'
 	cow_stale stale-missing 'No such file'
 
-	if ! cc -O2 -Wall -Wextra -I"$TOP/ubd" -o "$COW_POKE" \
+	if ! cc -O2 -Wall -Wextra -I"$TOP/ubd" -I"$TOP/host-helpers/include" \
+		-o "$COW_POKE" \
 		"$TOP/tests/lib/cow_poke.c" "$TOP/ubd/cow_format.c" \
 		>"$COW_DIR/cow_poke.log" 2>&1; then
 		fail cow-poke-build "cc failed" "$COW_DIR/cow_poke.log"

@@ -47,7 +47,7 @@ stress_value() {
 # no_stress_kmsg LOG: no kernel message of level warning or above after
 # boot, as the guest listed them.
 no_stress_kmsg() {
-	! grep -aq '^STRESS-KMSG' "$1"
+	! grep -aq '^STRESS-KMSG ' "$1"
 }
 
 # stress_checks NAME DIR LOG [MAX_KIB]: the checks, as pass and fail lines

@@ -258,4 +258,6 @@ rootimg_checks() {
 	rootimg_refusal rootimg-add-missing "$TEST_DIR/rootimg-addmissing.log" \
 		"no such file.*/nonexistent/file" missing.img \
 		-o missing.img --add /nonexistent/file:/x
+	rootimg_refusal rootimg-systemd-alone "$TEST_DIR/rootimg-systemd.log" \
+		"go with --debootstrap" sd.img -o sd.img --systemd
 }

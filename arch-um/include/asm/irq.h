@@ -8,7 +8,6 @@
 #define TIMER_IRQ	HOST_IRQ_TIMER
 #define CTRL_IRQ	HOST_IRQ_CTRL
 #define CONSOLE_IRQ	HOST_IRQ_CONSOLE
-#define IO_IRQ		HOST_IRQ_IO
 #define NR_IRQS		HOST_NR_IRQS
 
 #include <asm-generic/irq.h>

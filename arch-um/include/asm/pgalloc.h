@@ -32,22 +32,18 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd);
  * is undone first, as pte_free() and pmd_free() do for the direct path.
  * Left in place, the page type would sit in _mapcount of the reused page.
  */
-#define __pte_free_tlb(tlb, pte, address)			\
+#define um_table_free_tlb(tlb, pt, dtor, address)		\
 	do {							\
-		struct ptdesc *__pt = page_ptdesc(pte);		\
+		struct ptdesc *__pt = (pt);			\
 								\
 		(void)(address);				\
-		pagetable_pte_dtor(__pt);			\
+		dtor(__pt);					\
 		tlb_remove_page_ptdesc((tlb), __pt);		\
 	} while (0)
 
+#define __pte_free_tlb(tlb, pte, address)			\
+	um_table_free_tlb(tlb, page_ptdesc(pte), pagetable_pte_dtor, address)
 #define __pmd_free_tlb(tlb, pmd, address)			\
-	do {							\
-		struct ptdesc *__pt = virt_to_ptdesc(pmd);	\
-								\
-		(void)(address);				\
-		pagetable_pmd_dtor(__pt);			\
-		tlb_remove_page_ptdesc((tlb), __pt);		\
-	} while (0)
+	um_table_free_tlb(tlb, virt_to_ptdesc(pmd), pagetable_pmd_dtor, address)
 
 #endif /* _ASM_UM_PGALLOC_H */

@@ -175,36 +175,38 @@ static inline int pte_same(pte_t a, pte_t b)
 }
 #define __HAVE_ARCH_PTE_SAME
 
+/*
+ * The pmd and the pud (which is the pgd entry) each hold the physical
+ * address of the next table down, and have the same helpers.
+ */
+#define UM_TABLE_ENTRY_HELPERS(level, entry_t)				\
+static inline int level##_none(entry_t e)				\
+{									\
+	return !level##_val(e);						\
+}									\
+static inline int level##_present(entry_t e)				\
+{									\
+	return level##_val(e) & _PAGE_PRESENT;				\
+}									\
+static inline int level##_bad(entry_t e)				\
+{									\
+	return (level##_val(e) & ~PAGE_MASK) != _PAGE_TABLE;		\
+}									\
+static inline void set_##level(entry_t *p, entry_t e)			\
+{									\
+	WRITE_ONCE(*p, e);						\
+}									\
+static inline void level##_clear(entry_t *p)				\
+{									\
+	set_##level(p, __##level(0));					\
+}									\
+static inline int level##_leaf(entry_t e)				\
+{									\
+	return 0;							\
+}
+
 /* pmd: holds the physical address of a pte table */
-static inline int pmd_none(pmd_t pmd)
-{
-	return !pmd_val(pmd);
-}
-
-static inline int pmd_present(pmd_t pmd)
-{
-	return pmd_val(pmd) & _PAGE_PRESENT;
-}
-
-static inline int pmd_bad(pmd_t pmd)
-{
-	return (pmd_val(pmd) & ~PAGE_MASK) != _PAGE_TABLE;
-}
-
-static inline void set_pmd(pmd_t *pmdp, pmd_t pmd)
-{
-	WRITE_ONCE(*pmdp, pmd);
-}
-
-static inline void pmd_clear(pmd_t *pmdp)
-{
-	set_pmd(pmdp, __pmd(0));
-}
-
-static inline int pmd_leaf(pmd_t pmd)
-{
-	return 0;
-}
+UM_TABLE_ENTRY_HELPERS(pmd, pmd_t)
 #define pmd_leaf pmd_leaf
 
 #define pmd_pfn(pmd)		(pmd_val(pmd) >> PAGE_SHIFT)
@@ -212,35 +214,7 @@ static inline int pmd_leaf(pmd_t pmd)
 #define pmd_page_vaddr(pmd)	((unsigned long)__va(pmd_val(pmd) & PAGE_MASK))
 
 /* pud, which is the pgd entry: holds the physical address of a pmd table */
-static inline int pud_none(pud_t pud)
-{
-	return !pud_val(pud);
-}
-
-static inline int pud_present(pud_t pud)
-{
-	return pud_val(pud) & _PAGE_PRESENT;
-}
-
-static inline int pud_bad(pud_t pud)
-{
-	return (pud_val(pud) & ~PAGE_MASK) != _PAGE_TABLE;
-}
-
-static inline void set_pud(pud_t *pudp, pud_t pud)
-{
-	WRITE_ONCE(*pudp, pud);
-}
-
-static inline void pud_clear(pud_t *pudp)
-{
-	set_pud(pudp, __pud(0));
-}
-
-static inline int pud_leaf(pud_t pud)
-{
-	return 0;
-}
+UM_TABLE_ENTRY_HELPERS(pud, pud_t)
 #define pud_leaf pud_leaf
 
 #define pud_pfn(pud)		(pud_val(pud) >> PAGE_SHIFT)

@@ -4,7 +4,9 @@
 
 #include <linux/types.h>
 #include <asm/page.h>
+#include <asm/processor-flags.h>
 #include <asm/ptrace.h>
+#include <host/x86.h>
 
 /*
  * Guest address spaces are separate host processes, so user space may
@@ -24,8 +26,9 @@ struct task_struct;
 struct mm_struct;
 
 /*
- * Kernel context of a task that is switched out: callee-saved registers
- * and the stack pointer, saved by um_switch_context().
+ * Kernel context of a task that is switched out: its stack pointer.  The
+ * callee-saved registers are on that stack, pushed by um_switch_stacks()
+ * (switch.S).
  */
 struct um_switch_frame {
 	unsigned long sp;
@@ -61,9 +64,9 @@ static inline void start_thread(struct pt_regs *regs, unsigned long ip,
 	__builtin_memset(regs, 0, sizeof(*regs));
 	regs->ip = ip;
 	regs->sp = sp;
-	regs->cs = 0x33;
-	regs->ss = 0x2b;
-	regs->flags = 0x202;
+	regs->cs = HOST_X86_USER_CS;
+	regs->ss = HOST_X86_USER_SS;
+	regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
 }
 
 unsigned long __get_wchan(struct task_struct *p);

@@ -30,9 +30,7 @@ struct thread_info {
 #define TIF_RESTORE_SIGMASK	5
 #define TIF_MEMDIE		6	/* oom killer chose this task */
 #define TIF_SINGLESTEP		7	/* ptrace single-stepping */
-#define TIF_SYSCALL_AUDIT	8
-#define TIF_SECCOMP		9
-#define TIF_SYSCALL_TRACEPOINT	10
+#define TIF_SECCOMP		9	/* seccomp filters, once configured */
 #define TIF_FORCED_TF		11	/* the trap flag is ptrace's, not the program's */
 
 #define _TIF_SYSCALL_TRACE	(1 << TIF_SYSCALL_TRACE)
@@ -43,9 +41,7 @@ struct thread_info {
 #define _TIF_RESTORE_SIGMASK	(1 << TIF_RESTORE_SIGMASK)
 #define _TIF_MEMDIE		(1 << TIF_MEMDIE)
 #define _TIF_SINGLESTEP		(1 << TIF_SINGLESTEP)
-#define _TIF_SYSCALL_AUDIT	(1 << TIF_SYSCALL_AUDIT)
 #define _TIF_SECCOMP		(1 << TIF_SECCOMP)
-#define _TIF_SYSCALL_TRACEPOINT	(1 << TIF_SYSCALL_TRACEPOINT)
 #define _TIF_FORCED_TF		(1 << TIF_FORCED_TF)
 
 #endif /* _ASM_UM_THREAD_INFO_H */

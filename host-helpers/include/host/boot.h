@@ -7,6 +7,9 @@
 #ifndef _HOST_BOOT_H
 #define _HOST_BOOT_H
 
+/* The longest guest command line, with its final NUL (COMMAND_LINE_SIZE). */
+#define HOST_CMDLINE_SIZE	4096
+
 /* What the host side hands the kernel. */
 struct host_boot_info {
 	const char *cmdline;		/* the guest command line, joined */

@@ -15,7 +15,7 @@ enum host_irq {
 	HOST_IRQ_TIMER = 0,	/* the clock-event timer expired */
 	HOST_IRQ_CTRL = 1,	/* a host request: SIGTERM, SIGINT, SIGHUP */
 	HOST_IRQ_CONSOLE = 2,	/* console input is readable */
-	HOST_IRQ_IO = 3,	/* another descriptor became ready */
+	HOST_IRQ_CONTROL = 3,	/* a control socket request came (control) */
 	HOST_IRQ_DISK = 4,	/* block requests completed (ubd) */
 	HOST_IRQ_CHILD = 5,	/* a child process ended (SIGCHLD) */
 	HOST_NR_IRQS = 16
