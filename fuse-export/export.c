@@ -63,6 +63,23 @@ void fe_node_put(struct fe_node *node)
 }
 
 /*
+ * Take @node out of the tables: no request finds it any more.  Its path
+ * goes with its last reference.  Returns its mark, for the caller to
+ * drop once the lock is released.  Called with the lock held.
+ */
+static struct fe_mark *fe_node_unlist(struct fe_export *fe,
+				      struct fe_node *node)
+{
+	struct fe_mark *mark = node->mark;
+
+	xa_erase(&fe->nodes, node->id);
+	hash_del(&node->by_inode);
+	node->mark = NULL;
+	node->listed = false;
+	return mark;
+}
+
+/*
  * The host kernel learns of @path's inode: its node id, one lookup more.
  * An inode already known keeps its id (and its first path), so hard
  * links and repeated lookups give one node.  Takes over @path's
@@ -71,6 +88,7 @@ void fe_node_put(struct fe_node *node)
 u64 fe_node_add(struct fe_export *fe, struct path *path)
 {
 	struct inode *inode = d_inode(path->dentry);
+	struct fe_mark *mark, *unused = NULL;
 	struct fe_node *node;
 	u32 id;
 
@@ -98,15 +116,34 @@ u64 fe_node_add(struct fe_export *fe, struct path *path)
 	node->id = id;
 	node->path = *path;
 	node->nlookup = 1;
+	node->listed = true;
 	kref_init(&node->ref);
+	kref_get(&node->ref);
 	hash_add(fe->by_inode, &node->by_inode, (unsigned long)inode);
 	mutex_unlock(&fe->lock);
+
+	/*
+	 * The watch, outside the lock (its events take the lock).  The
+	 * last name may have gone before the mark was on: look again.
+	 */
+	mark = fe_watch_add(fe, inode);
+	mutex_lock(&fe->lock);
+	if (node->listed)
+		node->mark = mark;
+	else
+		unused = mark;
+	mutex_unlock(&fe->lock);
+	fe_watch_drop(unused);
+	if (!inode->i_nlink)
+		fe_node_unpin(fe, inode);
+	fe_node_put(node);
 	return id;
 }
 
 /* The host kernel forgets @nlookup lookups of node @id. */
 void fe_node_forget(struct fe_export *fe, u64 id, u64 nlookup)
 {
+	struct fe_mark *mark;
 	struct fe_node *node;
 
 	/* The root is never forgotten: the mount holds it. */
@@ -123,11 +160,59 @@ void fe_node_forget(struct fe_export *fe, u64 id, u64 nlookup)
 		mutex_unlock(&fe->lock);
 		return;
 	}
-	xa_erase(&fe->nodes, id);
-	hash_del(&node->by_inode);
+	mark = fe_node_unlist(fe, node);
 	mutex_unlock(&fe->lock);
 	/* Out of the lock: the last dput may write the inode. */
+	fe_watch_drop(mark);
 	fe_node_put(node);
+}
+
+/*
+ * @inode lost its last name in the guest: let it go now rather than at
+ * the host's FORGET (watch.c).  Its id then answers ESTALE.
+ */
+/* Does the host hold @inode open through export @fe? */
+static bool fe_inode_open(struct fe_export *fe, struct inode *inode)
+{
+	struct file *file;
+	unsigned long fh;
+	bool open = false;
+
+	xa_lock(&fe->files);
+	xa_for_each(&fe->files, fh, file) {
+		if (file_inode(file) == inode) {
+			open = true;
+			break;
+		}
+	}
+	xa_unlock(&fe->files);
+	return open;
+}
+
+void fe_node_unpin(struct fe_export *fe, struct inode *inode)
+{
+	struct fe_mark *mark;
+	struct fe_node *node;
+
+	/*
+	 * Held open by the host: the node stays (fstat() of the open file
+	 * names it), as a guest program's open file keeps an unlinked file.
+	 * The last release lets it go.
+	 */
+	if (fe_inode_open(fe, inode))
+		return;
+	mutex_lock(&fe->lock);
+	hash_for_each_possible(fe->by_inode, node, by_inode,
+			       (unsigned long)inode) {
+		if (node == fe->root || d_inode(node->path.dentry) != inode)
+			continue;
+		mark = fe_node_unlist(fe, node);
+		mutex_unlock(&fe->lock);
+		fe_watch_drop(mark);
+		fe_node_put(node);
+		return;
+	}
+	mutex_unlock(&fe->lock);
 }
 
 /* File handles: an open struct file each. */
@@ -164,9 +249,13 @@ void fe_file_drop(struct fe_export *fe, u64 fh)
 	if (fh > U32_MAX)
 		return;
 	file = xa_erase(&fe->files, fh);
+	if (!file)
+		return;
+	/* An unlinked file's node went with its last name, or goes now. */
+	if (!file_inode(file)->i_nlink)
+		fe_node_unpin(fe, file_inode(file));
 	/* Closed now, not later: a remount read-only may follow. */
-	if (file)
-		__fput_sync(file);
+	__fput_sync(file);
 }
 
 /* The channel. */
@@ -369,6 +458,7 @@ static struct fe_export *__init fe_alloc(int n,
 	/* The root: never forgotten, its path set by fe_start(). */
 	fe->root->id = FUSE_ROOT_ID;
 	fe->root->nlookup = 1;
+	fe->root->listed = true;
 	kref_init(&fe->root->ref);
 	if (xa_insert(&fe->nodes, FUSE_ROOT_ID, fe->root, GFP_KERNEL)) {
 		kfree(fe->root);
@@ -398,6 +488,9 @@ static int __init fe_init(void)
 	if (!count)
 		return 0;
 
+	err = fe_watch_init();
+	if (err)
+		pr_err("fuse-export: no watch on guest changes: %d\n", err);
 	/* Several requests at a time: one may wait on the disk. */
 	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
 	if (!fe_wq)

@@ -35,12 +35,16 @@
  * the host kernel has been told of and not yet forgotten; @ref the
  * users, the table included.
  */
+struct fe_mark;
+
 struct fe_node {
 	u64 id;
 	struct path path;
 	u64 nlookup;
 	struct kref ref;
 	struct hlist_node by_inode;
+	struct fe_mark *mark;		/* watch.c's, under the export's lock */
+	bool listed;			/* in the tables (under the lock) */
 };
 
 struct fe_export;
@@ -88,6 +92,12 @@ struct fe_node *fe_node_get(struct fe_export *fe, u64 id);
 void fe_node_put(struct fe_node *node);
 u64 fe_node_add(struct fe_export *fe, struct path *path);
 void fe_node_forget(struct fe_export *fe, u64 id, u64 nlookup);
+void fe_node_unpin(struct fe_export *fe, struct inode *inode);
+
+/* The watch on the inodes of nodes (watch.c). */
+int fe_watch_init(void);
+struct fe_mark *fe_watch_add(struct fe_export *fe, struct inode *inode);
+void fe_watch_drop(struct fe_mark *mark);
 
 /* File handles (export.c). */
 u64 fe_file_add(struct fe_export *fe, struct file *file);

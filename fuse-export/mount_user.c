@@ -6,10 +6,9 @@
  * when it is given: HOSTDIR must be an empty directory and /dev/fuse
  * usable, or the boot is refused.  Once every parameter is in, each
  * export is mounted through libfuse3, which goes through fusermount3 (the
- * setuid helper) so that no privilege is needed.  The mount asks for
- * auto_unmount: fusermount3 then stays behind, watching a socket that
- * closes when this program ends, however it ends (SIGKILL included), and
- * unmounts.  At an orderly exit the exports are unmounted here at once.
+ * setuid helper) so that no privilege is needed.  At an orderly exit the
+ * exports are unmounted here at once; when the program is killed, a child
+ * left for that unmounts them (start_unmounter()).
  *
  * libfuse is used to mount and unmount only: the requests on the /dev/fuse
  * descriptor are read raw by chan_user.c and answered by the kernel side.
@@ -26,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <fuse3/fuse_lowlevel.h>
 #include <host/driver.h>
 #include "fe_user.h"
@@ -209,7 +209,7 @@ static int mount_export(struct fe_export *e, int allow_other)
 	 * as an escape: the file-system name then just leaves it out.
 	 */
 	snprintf(opts, sizeof(opts),
-		 "auto_unmount,fsname=linux:%s,subtype=linux-guest%s%s",
+		 "fsname=linux:%s,subtype=linux-guest%s%s",
 		 strchr(e->guest_path, '\\') ? "guest" : e->guest_path,
 		 e->read_only ? ",ro" : "",
 		 allow_other ? ",allow_other" : "");
@@ -249,6 +249,75 @@ static void unmount_all(void)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/*
+ * The unmounter: a child that waits for this program to end, however it
+ * ends, and then unmounts every export with fusermount3 -u.  (The mount
+ * option auto_unmount would leave fusermount3 behind to do this, but for
+ * an unprivileged user it does not: it checks that the mount is dead by
+ * opening it, and FUSE answers it, set-user-ID root but not the mount's
+ * owner, EACCES rather than ENOTCONN, so it leaves the mount.)
+ * The child's end of the pipe is all it keeps open, so its wait ends when
+ * the last copy of the other end closes: this program's, which survives
+ * the re-execution of a reboot on purpose (the exports are mounted again
+ * then, and this child stays for the program's real end).
+ */
+static void unmounter(int fd)
+{
+	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	char byte;
+	pid_t pid;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		signal(quiet[i], SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	if (fd != 3) {
+		dup2(fd, 3);
+		fd = 3;
+	}
+	close_range(4, ~0U, 0);
+	close(0);
+	while (read(fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < fe_nr_exports; i++) {
+		pid = fork();
+		if (pid == 0) {
+			execlp("fusermount3", "fusermount3", "-u", "-z", "-q",
+			       "--", fe_exports[i].host_dir, (char *)NULL);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	_exit(0);
+}
+
+static int start_unmounter(void)
+{
+	sigset_t all, old;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(fds[1]);
+		unmounter(fds[0]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[0]);
+	if (pid < 0) {
+		close(fds[1]);
+		return -1;
+	}
+	/* fds[1] stays open, without close-on-exec, to the end. */
+	return 0;
+}
+
 static int fe_prepare(struct host_cmdline *cl)
 {
 	int i;
@@ -256,6 +325,11 @@ static int fe_prepare(struct host_cmdline *cl)
 	for (i = 0; i < fe_nr_exports; i++)
 		if (mount_export(&fe_exports[i], allow_other_of[i]))
 			return -1;
+	if (fe_nr_exports && start_unmounter()) {
+		fprintf(stderr, "linux: fuse=: cannot start the unmounter: %s\n",
+			strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  * built on the stack and copied at the end.
  */
 #include <linux/dcache.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
@@ -221,15 +222,46 @@ static int fe_attr_reply(struct fe_req *r, const struct path *path)
 	return fe_reply(r, &out, sizeof(out));
 }
 
+/*
+ * What a request about attributes acts on: the open file @fh when the
+ * host gave one (an unlinked file stays reachable so), else the node.
+ * Returns the path, holding a reference on *@node or *@file.
+ */
+static const struct path *fe_attr_target(struct fe_req *r, bool use_fh,
+					 u64 fh, struct fe_node **node,
+					 struct file **file)
+{
+	*node = NULL;
+	*file = use_fh ? fe_file_get(r->fe, fh) : NULL;
+	if (*file)
+		return &(*file)->f_path;
+	*node = fe_req_node(r);
+	return *node ? &(*node)->path : NULL;
+}
+
+static void fe_attr_done(struct fe_node *node, struct file *file)
+{
+	if (node)
+		fe_node_put(node);
+	if (file)
+		fput(file);
+}
+
 static int fe_getattr(struct fe_req *r)
 {
-	struct fe_node *node = fe_req_node(r);
+	struct fuse_getattr_in in = {};
+	const struct path *path;
+	struct fe_node *node;
+	struct file *file;
 	int err;
 
-	if (!node)
+	memcpy(&in, r->arg, min(r->arglen, sizeof(in)));
+	path = fe_attr_target(r, in.getattr_flags & FUSE_GETATTR_FH, in.fh,
+			      &node, &file);
+	if (!path)
 		return -ESTALE;
-	err = fe_attr_reply(r, &node->path);
-	fe_node_put(node);
+	err = fe_attr_reply(r, path);
+	fe_attr_done(node, file);
 	return err;
 }
 
@@ -287,23 +319,24 @@ static int fe_change(const struct path *path, const struct fuse_setattr_in *in)
 static int fe_setattr(struct fe_req *r)
 {
 	struct fuse_setattr_in in;
+	const struct path *path;
 	struct fe_node *node;
+	struct file *file;
 	int err;
 
 	err = fe_args(r, &in, sizeof(in));
 	if (err)
 		return err;
-	node = fe_req_node(r);
-	if (!node)
+	path = fe_attr_target(r, in.valid & FATTR_FH, in.fh, &node, &file);
+	if (!path)
 		return -ESTALE;
-	err = 0;
 	if (in.valid & FATTR_SIZE)
-		err = vfs_truncate(&node->path, in.size);
+		err = vfs_truncate(path, in.size);
 	if (!err)
-		err = fe_change(&node->path, &in);
+		err = fe_change(path, &in);
 	if (!err)
-		err = fe_attr_reply(r, &node->path);
-	fe_node_put(node);
+		err = fe_attr_reply(r, path);
+	fe_attr_done(node, file);
 	return err;
 }
 
