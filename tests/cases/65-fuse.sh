@@ -260,18 +260,34 @@ fuse_readonly_export() {
 		grep -q 'Read-only file system' <<<"$out"
 }
 
-# The main guest: root exported read-write, /etc read-only beside it.
+# An export acting as uid=1000,gid=1000: the guest's permission checks
+# apply, and what it makes is that user's.
+fuse_uid_export() {
+	local mnt=$1 user=$2 out
+	guest_do "$mnt" mkuser 'mkdir -p /home/u && chown 1000:1000 /home/u' >/dev/null
+	out=$(as_guest sh -c "touch '$user/denied'" 2>&1)
+	check fuse-uid-export-permission-denied "touch in root's /home said: ${out:-nothing}" \
+		grep -q 'Permission denied' <<<"$out"
+	as_guest sh -c "echo mine >'$user/u/mine'"
+	out=$(guest_do "$mnt" owner 'stat -c "%u:%g" /home/u/mine')
+	check fuse-uid-export-owner "owner in the guest: $out" test "$out" = 1000:1000
+}
+
+# The main guest: root exported read-write, /etc read-only and /home as
+# uid 1000 beside it.
 fuse_main() {
-	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-main.log mnt ro sum
+	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-main.log mnt ro user sum
 	mnt=$(fuse_mountpoint main)
 	ro=$(fuse_mountpoint etc)
+	user=$(fuse_mountpoint user)
 	if ! "$TOP/tools/mkrootimg" -f -o "$img" -s 256M --cmd "$FUSE_GUEST_CMD" \
 		>"$img.log" 2>&1; then
 		fail fuse-image "tools/mkrootimg failed" "$img.log"
 		return
 	fi
 	[ ${#AS_GUEST[@]} -eq 0 ] || chown "$GUEST_UID" "$img"
-	guest_start "$log" "ubd0=$img" mem=256M "fuse=$mnt" "fuse=$ro:/etc,ro"
+	guest_start "$log" "ubd0=$img" mem=256M "fuse=$mnt" "fuse=$ro:/etc,ro" \
+		"fuse=$user:/home,uid=1000,gid=1000"
 	CHECK_LOGS=("$log" "$log.err")
 	if ! guest_wait_log '^FUSE-GUEST-READY' "$BOOT_TIMEOUT"; then
 		guest_stop KILL
@@ -289,6 +305,7 @@ fuse_main() {
 	fuse_both_ways "$mnt" "$log"
 	fuse_host_tools "$mnt"
 	fuse_readonly_export "$ro"
+	fuse_uid_export "$mnt" "$user"
 
 	as_guest touch "$mnt/ctl/stop"
 	if ! guest_wait_exit "$BOOT_TIMEOUT"; then
@@ -300,8 +317,8 @@ fuse_main() {
 		sh -c "[ '$GUEST_STATUS' = 0 ] && grep -aq FUSE-GUEST-DONE '$log'"
 	check fuse-unmounted-at-exit "still mounted after power-off" \
 		fuse_gone "$mnt"
-	check fuse-second-export-unmounted-at-exit "still mounted after power-off" \
-		fuse_gone "$ro"
+	check fuse-other-exports-unmounted-at-exit "still mounted after power-off" \
+		sh -c "! grep -qE ' ($ro|$user) ' /proc/self/mounts"
 	# Nothing of the export kept the guest from a clean shutdown.
 	check fuse-guest-remounted-read-only "no read-only remount of / at power-off" \
 		grep -aqE 'EXT4-fs \(ubda\): re-mounted .* ro' "$log"
