@@ -412,8 +412,10 @@ static void fe_start(struct fe_export *fe)
 			free_pages_exact(data[i], FE_BUF_SIZE);
 		return;
 	}
-	pr_info("fuse-export: guest %s on host %s%s\n", fe->info.guest_path,
-		fe->info.host_dir, fe->info.read_only ? ", read-only" : "");
+	if (!fe->failed)
+		pr_info("fuse-export: guest %s on host %s%s\n",
+			fe->info.guest_path, fe->info.host_dir,
+			fe->info.read_only ? ", read-only" : "");
 }
 
 /*

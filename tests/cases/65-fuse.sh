@@ -31,11 +31,15 @@ fuse_mounted() {
 	awk -v d="$1" '$2 == d { found = 1 } END { exit !found }' /proc/self/mounts
 }
 
-# fuse_gone DIR: DIR stops being a mount point within 10 s.
+# fuse_gone DIR...: no DIR is a mount point any more within 10 s.
 fuse_gone() {
-	local i
+	local i dir left
 	for ((i = 0; i < 50; i++)); do
-		fuse_mounted "$1" || return 0
+		left=0
+		for dir; do
+			fuse_mounted "$dir" && left=1
+		done
+		[ $left = 0 ] && return 0
 		sleep 0.2
 	done
 	return 1
@@ -316,9 +320,7 @@ fuse_main() {
 	check fuse-power-off "status $GUEST_STATUS" \
 		sh -c "[ '$GUEST_STATUS' = 0 ] && grep -aq FUSE-GUEST-DONE '$log'"
 	check fuse-unmounted-at-exit "still mounted after power-off" \
-		fuse_gone "$mnt"
-	check fuse-other-exports-unmounted-at-exit "still mounted after power-off" \
-		sh -c "! grep -qE ' ($ro|$user) ' /proc/self/mounts"
+		fuse_gone "$mnt" "$ro" "$user"
 	# Nothing of the export kept the guest from a clean shutdown.
 	check fuse-guest-remounted-read-only "no read-only remount of / at power-off" \
 		grep -aqE 'EXT4-fs \(ubda\): re-mounted .* ro' "$log"
@@ -335,16 +337,25 @@ fuse_main() {
 
 # SIGKILL while the host writes: ENOTCONN, not a hang; the mount goes.
 fuse_sigkill() {
-	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-kill.log mnt err
+	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-kill.log mnt err bad
 	mnt=$(fuse_mountpoint kill)
+	bad=$(fuse_mountpoint bad)
 	tmp_listing >"$log.tmp"
-	guest_start "$log" "ubd0=$img" mem=256M "fuse=$mnt"
+	guest_start "$log" "ubd0=$img" mem=256M "fuse=$mnt" "fuse=$bad:/no/such/dir"
 	CHECK_LOGS=("$log" "$log.err")
 	if ! guest_wait_log '^FUSE-GUEST-READY' "$BOOT_TIMEOUT"; then
 		guest_stop KILL
 		fail fuse-sigkill "the guest never got ready" "$log"
 		return
 	fi
+	# A guest directory missing when the export starts: a clear error on
+	# the host, not a hang.
+	err=$(timeout 30 "${AS_GUEST[@]}" ls "$bad" 2>&1)
+	check fuse-missing-guest-dir-refuses-connection "ls said: ${err:-nothing}" \
+		grep -q 'Connection refused' <<<"$err"
+	check fuse-missing-guest-dir-in-kernel-log "no message naming it" \
+		grep -aq 'guest directory /no/such/dir: error -2' "$log"
+
 	as_guest sh -c "while :; do dd if=/dev/zero of='$mnt/root/junk' bs=1M count=20 2>&1 || exit; done" \
 		>"$log.writer" 2>&1 &
 	local writer=$!
@@ -359,7 +370,8 @@ fuse_sigkill() {
 		check fuse-sigkill-writer-gets-enotconn "writer said: $err" \
 			grep -aq 'Transport endpoint is not connected' "$log.writer"
 	fi
-	check fuse-sigkill-unmounted "still mounted 10 s after SIGKILL" fuse_gone "$mnt"
+	check fuse-sigkill-unmounted "still mounted 10 s after SIGKILL" \
+		fuse_gone "$mnt" "$bad"
 	check_clean_exit fuse- sigkill "$GUEST_PROCS" "$GUEST_PID" "$log.tmp" "$log"
 	e2fsck -fy -E journal_only "$img" >"$img.replay" 2>&1
 	CHECK_LOGS=("$img.replay" "$img.fsck")
