@@ -18,6 +18,7 @@ enum host_irq {
 	HOST_IRQ_CONTROL = 3,	/* a control socket request came (control) */
 	HOST_IRQ_DISK = 4,	/* block requests completed (ubd) */
 	HOST_IRQ_CHILD = 5,	/* a child process ended (SIGCHLD) */
+	HOST_IRQ_FUSE = 7,	/* FUSE requests arrived (fuse-export) */
 	HOST_NR_IRQS = 16
 };
 
