@@ -281,6 +281,8 @@ ctl_halt_a() {
 	local waiter out why=()
 	ctl_umctl ctl-a wait >"$CTL/wait.out" 2>&1 &
 	waiter=$!
+	# Let it take its look at the guest before the guest goes.
+	sleep 1
 	out=$(ctl_mc "$CTL_UML/ctl-a/mconsole" halt 2>/dev/null)
 	[[ $out == OK* ]] || why+=("uml_mconsole halt: \"$out\"")
 	if ! guest_wait_exit "$STOP_TIMEOUT"; then
