@@ -45,13 +45,24 @@ static unsigned long um_next_table(pgd_t *pgd_base, unsigned long addr)
  * Bring [start, end) of the kernel's host mappings in line with init_mm:
  * runs of pages that are contiguous both in address and in the memory
  * file become one host mapping, runs of holes one unmapping.
+ *
+ * Only the vmalloc area follows init_mm's tables; the linear map is one
+ * fixed host mapping that no table describes.  A range may still reach
+ * into it: vfree() of an area with VM_FLUSH_RESET_PERMS (a seccomp
+ * filter's BPF program, say) flushes the pages' linear-map addresses
+ * together with the area, and walking those would unmap kernel memory.
  */
 void um_sync_kernel_range(unsigned long start, unsigned long end)
 {
-	unsigned long addr = start & PAGE_MASK;
-	unsigned long run = addr, run_phys = 0;
+	unsigned long addr, run, run_phys = 0;
 	bool run_mapped = false;
 
+	start = max(start, VMALLOC_START);
+	end = min(end, VMALLOC_END);
+	if (start >= end)
+		return;
+	addr = start & PAGE_MASK;
+	run = addr;
 	while (addr < end) {
 		pte_t *ptep = um_pte_lookup(swapper_pg_dir, addr);
 		unsigned long next, phys = 0;
