@@ -89,7 +89,16 @@ void um_fpstate_save_task(struct task_struct *tsk)
 	put_task_struct(tsk);
 }
 
-/* Make the process hold the current thread's FPU state. */
+/*
+ * Make the process hold the current thread's FPU state.
+ *
+ * The thread that held it before gets it back in its buffer only if it
+ * still lives in this address space.  One that has left it (a vfork()
+ * child after its execve(), a thread that exited) keeps its buffer: what
+ * this process holds is its state from before, and its buffer may be the
+ * truth of its new program by now (after a page fault there, say), which
+ * a copy from here would overwrite with the old program's registers.
+ */
 static int um_fpstate_load(mm_context_t *ctx)
 {
 	struct task_struct *owner = ctx->fp_owner;
@@ -98,7 +107,9 @@ static int um_fpstate_load(mm_context_t *ctx)
 	if (owner == current)
 		return 0;
 	if (owner) {
-		host_user_get_fpstate(ctx->host_pid, owner->thread.fpstate);
+		if (owner->mm == current->mm)
+			host_user_get_fpstate(ctx->host_pid,
+					      owner->thread.fpstate);
 		put_task_struct(owner);
 		ctx->fp_owner = NULL;
 	}
