@@ -95,7 +95,15 @@ int um_fpstate_load(mm_context_t *ctx)
 	if (owner == current)
 		return 0;
 	if (owner) {
-		host_user_get_fpstate(ctx->host_pid, owner->thread.fpstate);
+		/*
+		 * Only a thread still in this address space gets its state
+		 * back: one that left it keeps the buffer of its new life
+		 * (um_fpstate_leave_mm() gives up the claim at exec already;
+		 * this also covers a thread that exited).
+		 */
+		if (owner->mm == current->mm)
+			host_user_get_fpstate(ctx->host_pid,
+					      owner->thread.fpstate);
 		put_task_struct(owner);
 		ctx->fp_owner = NULL;
 	}

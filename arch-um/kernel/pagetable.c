@@ -121,10 +121,20 @@ static void um_kernel_emit(struct um_page_runs *runs)
  * Bring [start, end) of the kernel's host mappings in line with init_mm:
  * runs of pages that are contiguous both in address and in the memory
  * file become one host mapping, runs of holes one unmapping.
+ *
+ * Only the vmalloc area follows init_mm's tables; the linear map is one
+ * fixed host mapping that no table describes.  A range may still reach
+ * into it: vfree() of an area with VM_FLUSH_RESET_PERMS (a seccomp
+ * filter's BPF program, say) flushes the pages' linear-map addresses
+ * together with the area, and walking those would unmap kernel memory.
  */
 void um_sync_kernel_range(unsigned long start, unsigned long end)
 {
 	struct um_page_runs runs = { .emit = um_kernel_emit };
 
+	start = max(start, VMALLOC_START);
+	end = min(end, VMALLOC_END);
+	if (start >= end)
+		return;
 	um_walk_runs(swapper_pg_dir, start, end, um_kernel_view, &runs);
 }

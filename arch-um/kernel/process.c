@@ -67,6 +67,8 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 			um_fpstate_init(p);
 		}
 		p->thread.kthread_fn = NULL;
+		p->thread.ptrace_dr6 = 0;
+		p->thread.ptrace_dr7 = 0;
 		p->thread.regs = *current_pt_regs();
 		p->thread.regs.ax = 0;
 		if (args->stack)
@@ -98,6 +100,9 @@ void flush_thread(void)
 	if (current->mm && current->mm->context.fp_owner == current)
 		um_fpstate_save();
 	um_fpstate_init(current);
+	/* As x86 does: a new program starts with no ptrace debug state. */
+	current->thread.ptrace_dr6 = 0;
+	current->thread.ptrace_dr7 = 0;
 }
 
 static bool um_show_entry(void *loglvl, unsigned long addr)

@@ -18,6 +18,8 @@
 #include <linux/init.h>
 #include <linux/ptrace.h>
 #include <linux/regset.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sched.h>
 #include <linux/sched/debug.h>
 #include <linux/sched/task_stack.h>
@@ -29,6 +31,12 @@
 #include "um.h"
 
 #define UM_GREGS_SIZE	(UM_NR_GREGS * sizeof(unsigned long))
+/* The legacy (fxsave) part of the FPU state, and its MXCSR. */
+#define UM_FXSAVE_SIZE	HOST_X86_FXSAVE_SIZE
+#define UM_MXCSR_OFFSET	HOST_X86_MXCSR_OFFSET
+/* Bytes of the xsave area the kernel, not the program, owns. */
+#define UM_XSAVE_SW_OFFSET	HOST_X86_FXSAVE_SW_OFFSET
+#define UM_XSAVE_SW_SIZE	HOST_X86_FXSAVE_SW_SIZE
 
 enum { UM_REGSET_GENERAL, UM_REGSET_FP, UM_REGSET_XSTATE };
 
@@ -124,23 +132,100 @@ static int um_fp_get(struct task_struct *target,
 			    regset->n * regset->size);
 }
 
+/* The MXCSR bits this CPU implements, as x86 finds them (fxsave). */
+static u32 um_mxcsr_mask __ro_after_init = 0xffbf;
+
+/* Components of the xsave area, and the x87, SSE and AVX ones. */
+#define UM_XFEATURE_FP		0x1ULL
+#define UM_XFEATURE_SSE		0x2ULL
+#define UM_XFEATURE_YMM		0x4ULL
+#define UM_XSAVE_HDR_OFFSET	512
+#define UM_XSAVE_HDR_SIZE	64
+
+/*
+ * Whether the host will load @fp (an xsave area in the standard format),
+ * checked as x86 checks what a tracer or a signal frame hands it: only
+ * components the host enabled, no compacted format, reserved header bytes
+ * and MXCSR bits clear.  0 or -EINVAL.
+ */
+int um_fpstate_check(const void *fp)
+{
+	const u8 *hdr = (const u8 *)fp + UM_XSAVE_HDR_OFFSET;
+	u64 xfeatures, xcomp_bv;
+	u32 mxcsr;
+
+	memcpy(&xfeatures, hdr, sizeof(xfeatures));
+	memcpy(&xcomp_bv, hdr + 8, sizeof(xcomp_bv));
+	memcpy(&mxcsr, (const u8 *)fp + UM_MXCSR_OFFSET, sizeof(mxcsr));
+	if (xfeatures & ~host_xfeatures || xcomp_bv ||
+	    memchr_inv(hdr + 16, 0, UM_XSAVE_HDR_SIZE - 16))
+		return -EINVAL;
+	if (xfeatures & (UM_XFEATURE_FP | UM_XFEATURE_SSE | UM_XFEATURE_YMM) &&
+	    mxcsr & ~um_mxcsr_mask)
+		return -EINVAL;
+	return 0;
+}
+
+/* NT_PRFPREG, PTRACE_SETFPREGS: the legacy area, whole, as on x86. */
 static int um_fp_set(struct task_struct *target,
 		     const struct user_regset *regset, unsigned int pos,
 		     unsigned int count, const void *kbuf,
 		     const void __user *ubuf)
 {
-	unsigned int size = regset->n * regset->size;
 	u8 *fp = target->thread.fpstate;
-	u8 sw[HOST_X86_FXSAVE_SW_SIZE];
-	u32 *mxcsr = (u32 *)(fp + HOST_X86_MXCSR_OFFSET);
+	u8 legacy[UM_FXSAVE_SIZE];
+	u64 xfeatures;
+	u32 mxcsr;
 	int err;
 
+	if (pos != 0 || count != UM_FXSAVE_SIZE)
+		return -EINVAL;
+	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, legacy, 0, -1);
+	if (err)
+		return err;
+	memcpy(&mxcsr, legacy + UM_MXCSR_OFFSET, sizeof(mxcsr));
+	if (mxcsr & ~um_mxcsr_mask)
+		return -EINVAL;
 	um_fpstate_save_task(target);
-	memcpy(sw, fp + HOST_X86_FXSAVE_SW_OFFSET, sizeof(sw));
-	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, fp, 0, size);
 	/* What the host's xsave format reserves stays the host's. */
-	memcpy(fp + HOST_X86_FXSAVE_SW_OFFSET, sw, sizeof(sw));
-	*mxcsr &= 0xffff;
+	memcpy(fp, legacy, UM_XSAVE_SW_OFFSET);
+	/* The x87 and SSE registers are in use now. */
+	memcpy(&xfeatures, fp + UM_XSAVE_HDR_OFFSET, sizeof(xfeatures));
+	xfeatures |= UM_XFEATURE_FP | UM_XFEATURE_SSE;
+	memcpy(fp + UM_XSAVE_HDR_OFFSET, &xfeatures, sizeof(xfeatures));
+	return 0;
+}
+
+/*
+ * NT_X86_XSTATE: the whole xsave area or nothing, checked here so that a
+ * bad one is the tracer's error (x86's: EFAULT for a partial write, EINVAL
+ * for a bad header or MXCSR), not a failure to load it into the host.
+ */
+static int um_xstate_set(struct task_struct *target,
+			 const struct user_regset *regset, unsigned int pos,
+			 unsigned int count, const void *kbuf,
+			 const void __user *ubuf)
+{
+	unsigned int size = regset->n * regset->size;
+	u8 *fp = target->thread.fpstate;
+	u8 *buf;
+	int err;
+
+	if (pos != 0 || count != size)
+		return -EFAULT;
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = user_regset_copyin(&pos, &count, &kbuf, &ubuf, buf, 0, -1);
+	if (!err)
+		err = um_fpstate_check(buf);
+	if (!err) {
+		um_fpstate_save_task(target);
+		memcpy(fp, buf, UM_XSAVE_SW_OFFSET);
+		memcpy(fp + UM_FXSAVE_SIZE, buf + UM_FXSAVE_SIZE,
+		       size - UM_FXSAVE_SIZE);
+	}
+	kfree(buf);
 	return err;
 }
 
@@ -155,7 +240,7 @@ static struct user_regset um_regsets[] __ro_after_init = {
 	},
 	[UM_REGSET_FP] = {
 		.core_note_type = NT_PRFPREG,
-		.n = HOST_X86_FXSAVE_SIZE / sizeof(u64),
+		.n = UM_FXSAVE_SIZE / sizeof(u64),
 		.size = sizeof(u64),
 		.align = sizeof(u64),
 		.regset_get = um_fp_get,
@@ -166,7 +251,7 @@ static struct user_regset um_regsets[] __ro_after_init = {
 		.size = sizeof(u64),
 		.align = sizeof(u64),
 		.regset_get = um_fp_get,
-		.set = um_fp_set,
+		.set = um_xstate_set,
 	},
 };
 
@@ -177,10 +262,20 @@ static const struct user_regset_view um_regset_view = {
 	.n = ARRAY_SIZE(um_regsets),
 };
 
-/* The xsave area is as large as the host's. */
+/*
+ * The xsave area is as large as the host's; MXCSR takes the bits the CPU
+ * reports in an fxsave image (none reported: all but DAZ, as on x86).
+ */
 static int __init um_regsets_init(void)
 {
+	u8 fx[UM_FXSAVE_SIZE] __aligned(16) = { };
+	u32 mask;
+
 	um_regsets[UM_REGSET_XSTATE].n = host_fpstate_size / sizeof(u64);
+	asm volatile("fxsave %0" : "=m" (fx));
+	memcpy(&mask, fx + UM_MXCSR_OFFSET + 4, sizeof(mask));
+	if (mask)
+		um_mxcsr_mask = mask;
 	return 0;
 }
 early_initcall(um_regsets_init);
@@ -213,7 +308,76 @@ void ptrace_disable(struct task_struct *child)
 	user_disable_single_step(child);
 }
 
-/* PTRACE_PEEKUSR: the registers, and zeroes for the rest of struct user. */
+/*
+ * The debug registers.  Each guest thread would need its own set of the
+ * host's, switched in its address-space process whenever another thread
+ * of the same process runs there, with the host's DR6 and breakpoint traps
+ * mapped back to the right guest thread; none of that exists yet.  So the
+ * interface answers as x86 Linux does on a machine whose four breakpoint
+ * slots are all taken (by perf, say): every check on the values is made,
+ * in x86's order and with its errors, and arming a breakpoint then fails
+ * with ENOSPC, which gdb reports as too many hardware watchpoints (it
+ * watches in software with "set can-use-hw-watchpoints 0").  DR6 keeps
+ * what a tracer writes; DR7 keeps what it last wrote successfully.
+ */
+#define UM_DR_FIRST	offsetof(struct user, u_debugreg[0])
+#define UM_DR_LAST	offsetof(struct user, u_debugreg[7])
+#define UM_NR_BPS	4
+#define UM_DR6_RESERVED	0xffff0ff0UL
+#define UM_DR7_RESERVED	0xffffffff0000fc00UL
+/* A breakpoint's type (R/W) and length (LEN) fields in DR7. */
+#define UM_DR7_RW(dr7, i)	(((dr7) >> (16 + 4 * (i))) & 3)
+#define UM_DR7_LEN(dr7, i)	(((dr7) >> (18 + 4 * (i))) & 3)
+#define UM_DR7_ENABLED(dr7, i)	(((dr7) >> (2 * (i))) & 3)
+#define UM_DR_RW_EXEC	0
+#define UM_DR_RW_IO	2
+
+static unsigned long um_get_debugreg(struct task_struct *t, unsigned int n)
+{
+	/* DR6 is kept with its always-one bits flipped, so 0 is its reset. */
+	if (n == 6)
+		return t->thread.ptrace_dr6 ^ UM_DR6_RESERVED;
+	if (n == 7)
+		return t->thread.ptrace_dr7;
+	/* DR0-DR3 of a breakpoint that was never armed, and DR4, DR5. */
+	return 0;
+}
+
+/* What x86 accepts as a breakpoint's type and length. */
+static bool um_dr7_fields_valid(unsigned long dr7, unsigned int i)
+{
+	unsigned long rw = UM_DR7_RW(dr7, i);
+
+	if (rw == UM_DR_RW_IO)
+		return false;
+	/* An instruction breakpoint covers one byte. */
+	return rw != UM_DR_RW_EXEC || UM_DR7_LEN(dr7, i) == 0;
+}
+
+static int um_set_debugreg(struct task_struct *t, unsigned int n,
+			   unsigned long val)
+{
+	unsigned long dr7 = val & ~UM_DR7_RESERVED;
+	unsigned int i;
+
+	if (n < UM_NR_BPS)
+		return -ENOSPC;
+	if (n == 6) {
+		t->thread.ptrace_dr6 = val ^ UM_DR6_RESERVED;
+		return 0;
+	}
+	if (n != 7)
+		return -EIO;
+	for (i = 0; i < UM_NR_BPS; i++) {
+		if (!UM_DR7_ENABLED(dr7, i))
+			continue;
+		return um_dr7_fields_valid(dr7, i) ? -ENOSPC : -EINVAL;
+	}
+	t->thread.ptrace_dr7 = val;
+	return 0;
+}
+
+/* PTRACE_PEEKUSR: the registers, the debug registers, zeroes elsewhere. */
 static int um_peek_user(struct task_struct *child, unsigned long addr,
 			unsigned long __user *data)
 {
@@ -226,24 +390,24 @@ static int um_peek_user(struct task_struct *child, unsigned long addr,
 	else if (addr < UM_GREGS_SIZE)
 		val = *((unsigned long *)task_pt_regs(child) +
 			addr / sizeof(long));
+	else if (addr >= UM_DR_FIRST && addr <= UM_DR_LAST)
+		val = um_get_debugreg(child,
+				      (addr - UM_DR_FIRST) / sizeof(long));
 	return put_user(val, data);
 }
 
-/*
- * PTRACE_POKEUSR: the registers.  There are no debug registers to hand
- * out, so only clearing them is accepted (gdb then watches in software).
- */
+/* PTRACE_POKEUSR: the registers and the debug registers. */
 static int um_poke_user(struct task_struct *child, unsigned long addr,
 			unsigned long val)
 {
-	unsigned long dr = offsetof(struct user, u_debugreg);
-
 	if (addr & (sizeof(long) - 1) || addr >= sizeof(struct user))
 		return -EIO;
 	if (addr < UM_GREGS_SIZE)
 		return um_set_greg(child, addr, val);
-	if (addr >= dr && addr < dr + 8 * sizeof(long))
-		return val ? -EIO : 0;
+	if (addr >= UM_DR_FIRST && addr <= UM_DR_LAST)
+		return um_set_debugreg(child,
+				       (addr - UM_DR_FIRST) / sizeof(long),
+				       val);
 	return -EIO;
 }
 
@@ -267,11 +431,11 @@ long arch_ptrace(struct task_struct *child, long request,
 					     UM_GREGS_SIZE, datap);
 	case PTRACE_GETFPREGS:
 		return copy_regset_to_user(child, &um_regset_view,
-					   UM_REGSET_FP, 0, HOST_X86_FXSAVE_SIZE,
+					   UM_REGSET_FP, 0, UM_FXSAVE_SIZE,
 					   datap);
 	case PTRACE_SETFPREGS:
 		return copy_regset_from_user(child, &um_regset_view,
-					     UM_REGSET_FP, 0, HOST_X86_FXSAVE_SIZE,
+					     UM_REGSET_FP, 0, UM_FXSAVE_SIZE,
 					     datap);
 	default:
 		return ptrace_request(child, request, addr, data);

@@ -190,7 +190,11 @@ SYSCALL_DEFINE0(rt_sigreturn)
 					 (void __user *)c.fpstate,
 					 host_fpstate_size))
 		um_fpstate_init(current);
-	/* The host checks what it loads; a bad state only fails the load. */
+	/* A state the host would refuse is a bad frame, as on x86. */
+	if (um_fpstate_check(current->thread.fpstate)) {
+		um_fpstate_init(current);
+		goto bad;
+	}
 
 	if (restore_altstack(&frame->uc.uc_stack))
 		goto bad;

@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/ptrace.h>
+#include <linux/seccomp.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 #include <asm/prctl.h>
@@ -59,7 +60,13 @@ void um_syscall(struct pt_regs *regs)
 	if (test_thread_flag(TIF_SYSCALL_TRACE) &&
 	    ptrace_report_syscall_entry(regs))
 		goto out;
-	/* A tracer may have changed the number. */
+	/*
+	 * Seccomp after the tracer, as on x86: -1 skips the call, with the
+	 * result the filter chose already in regs->ax.
+	 */
+	if (test_thread_flag(TIF_SECCOMP) && secure_computing() == -1)
+		goto out;
+	/* A tracer or a seccomp tracer may have changed the number. */
 	nr = regs->orig_ax;
 	if (nr < UM_NR_SYSCALLS)
 		regs->ax = um_syscall_table[nr](regs->di, regs->si, regs->dx,

@@ -45,6 +45,7 @@ void um_fpstate_init(struct task_struct *tsk);
 int um_fpstate_alloc(struct task_struct *tsk);
 void um_fpstate_save(void);
 void um_fpstate_save_task(struct task_struct *tsk);
+int um_fpstate_check(const void *fp);
 void um_console_init(void);
 void um_power_init(void);
 

@@ -3,7 +3,7 @@
 #
 # Kernel selftests: the programs of tests/selftests/selftests.list (exec,
 # futex, timers, sigaltstack and x86 signal delivery, ptrace, size, kcmp,
-# mm's basic ones), built statically from the private kernel tree
+# mm's basic ones, timens), built statically from the private kernel tree
 # (tests/selftests/build.sh), run in a guest booted from an initramfs.
 # One check per program, held against upstream's UML built from the same
 # tree (tests/selftests/upstream-results.txt, rewritten by

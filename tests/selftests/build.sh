@@ -18,7 +18,7 @@
 #               writing DIR/host.log and DIR/host-results.txt
 #
 # Compiles at nice 19 with one job.  Targets: exec futex timers sigaltstack
-# ptrace size kcmp x86 through the selftests Makefiles (O=DIR/obj); the mm
+# ptrace size kcmp timens x86 through the selftests Makefiles (O=DIR/obj); the mm
 # tests are compiled directly with gcc, because mm/Makefile writes its
 # probe results (local_config.h) into the source tree.
 
@@ -76,7 +76,7 @@ selftest_make() {
 		echo "build.sh: (some of $target did not build, see $LOG)"
 }
 
-for target in futex sigaltstack ptrace size kcmp x86; do
+for target in futex sigaltstack ptrace size kcmp timens x86; do
 	step "target $target"
 	selftest_make "$target" CC="gcc -static"
 done

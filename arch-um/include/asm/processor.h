@@ -7,6 +7,7 @@
 #include <asm/processor-flags.h>
 #include <asm/ptrace.h>
 #include <host/x86.h>
+#include <asm/vdso/processor.h>
 
 /*
  * Guest address spaces are separate host processes, so user space may
@@ -44,14 +45,15 @@ struct thread_struct {
 	void *fpstate;
 	/* The last page fault, for a SIGSEGV frame's cr2 and err. */
 	unsigned long fault_addr, fault_err;
+	/*
+	 * The x86 debug registers as ptrace shows them: no breakpoint is
+	 * ever armed (see ptrace.c), so DR6 (its always-one bits flipped)
+	 * and DR7 are all there is.
+	 */
+	unsigned long ptrace_dr6, ptrace_dr7;
 };
 
 #define INIT_THREAD { }
-
-static __always_inline void cpu_relax(void)
-{
-	__asm__ __volatile__("rep; nop" ::: "memory");
-}
 
 #define task_pt_regs(tsk)	(&(tsk)->thread.regs)
 #define KSTK_EIP(tsk)		(task_pt_regs(tsk)->ip)
