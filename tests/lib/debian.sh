@@ -43,3 +43,32 @@ debian_copy() {
 		return 1
 	chmod 666 "$out"
 }
+
+# The same Debian with systemd as init (tools/mkrootimg --systemd), for the
+# checks of a distribution as it boots: kept as DEBIAN_SYSTEMD_IMG, made
+# again only when mkrootimg changes.  Returns 1 with DEBIAN_WHY set when
+# it cannot be made here.
+DEBIAN_SYSTEMD_IMG=$TOP/build/images/debian-systemd.img
+
+debian_systemd_image() {
+	local log=$TOP/build/images/debian-systemd.log
+	DEBIAN_WHY=
+	if [ -f "$DEBIAN_SYSTEMD_IMG" ] &&
+		[ "$DEBIAN_SYSTEMD_IMG" -nt "$TOP/tools/mkrootimg" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ] &&
+		! { command -v fakechroot && command -v fakeroot; } >/dev/null; then
+		DEBIAN_WHY="debootstrap needs root, or fakeroot and fakechroot"
+		return 1
+	fi
+	mkdir -p "$TOP/build/images"
+	echo "making the Debian systemd image $DEBIAN_SYSTEMD_IMG (debootstrap, a few minutes)"
+	if ! "$TOP/tools/mkrootimg" --debootstrap --systemd --include procps \
+		-o "$DEBIAN_SYSTEMD_IMG" -s 2G -f >"$log" 2>&1; then
+		rm -f "$DEBIAN_SYSTEMD_IMG"
+		DEBIAN_WHY="tools/mkrootimg --debootstrap --systemd failed, see $log"
+		return 1
+	fi
+	chmod a+r "$DEBIAN_SYSTEMD_IMG"
+}
