@@ -3,7 +3,7 @@
  * The control channel's boundary.  Before boot the host half gives the
  * guest its name (umid=), makes its run directory and binds the control
  * socket there; the kernel half (control/mconsole.c) answers what comes
- * in on that socket, in kernel context, from the HOST_IRQ_CONTROL
+ * in on that socket, in kernel context, from the the control interrupt
  * interrupt the socket raises.  The host half reads and checks each datagram (its
  * framing, its sender) and sends the replies; what a request means is the
  * kernel half's business.  Documentation/control.rst has the protocol.
@@ -42,18 +42,19 @@ const char *host_control_socket(void);
 
 /**
  * host_control_start() - let requests on the socket (bound, quietly,
- * since before boot) raise HOST_IRQ_CONTROL.
+ * since before boot) raise the control interrupt.
+ * @irq: that interrupt, as the kernel half got it.
  *
  * Called once the kernel's handler is in place.  After the interrupt the
  * kernel takes requests until none is left, then calls
  * host_control_rearm(); requests queued before the start raise it too.
  * Returns 0 or a negative errno.
  */
-int host_control_start(void);
+int host_control_start(int irq);
 
 /**
  * host_control_rearm() - every queued request is taken (host_control_recv()
- * said -EAGAIN): the next one raises HOST_IRQ_CONTROL again.
+ * said -EAGAIN): the next one raises the control interrupt again.
  *
  * Called with interrupts off.
  */

@@ -2,7 +2,7 @@
 /*
  * The control channel's kernel half: requests from the host's control
  * socket are answered here, in process context.  The socket raises
- * HOST_IRQ_CONTROL when a datagram comes; the interrupt only queues the
+ * the control interrupt when a datagram comes; the interrupt only queues the
  * work item, which takes every request queued, runs its command, and
  * rearms the interrupt once none is left.  The work
  * runs on an ordered workqueue of its own, so requests are answered one
@@ -21,7 +21,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <asm/irq.h>
+#include <asm/driver_irq.h>
 #include "control.h"
 
 static struct workqueue_struct *control_wq;
@@ -182,17 +182,15 @@ static irqreturn_t control_interrupt(int irq, void *dev)
 static int __init control_init(void)
 {
 	const char *name = host_control_name();
-	int err;
+	int irq, err;
 
 	if (!name)
 		return 0;
 	control_wq = alloc_ordered_workqueue("control", 0);
 	if (!control_wq)
 		return -ENOMEM;
-	err = request_irq(HOST_IRQ_CONTROL, control_interrupt, 0, "control",
-			  NULL);
-	if (!err)
-		err = host_control_start();
+	irq = um_request_driver_irq(control_interrupt, "control", NULL);
+	err = irq < 0 ? irq : host_control_start(irq);
 	if (err) {
 		pr_err("control: cannot answer on %s: %d\n",
 		       host_control_socket(), err);

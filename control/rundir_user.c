@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <host/driver.h>
+#include <host/say.h>
 #include "control_user.h"
 
 #define UMID_MAX	64
@@ -52,19 +53,6 @@ const char *host_control_name(void)
 const char *host_control_socket(void)
 {
 	return ready ? sock_path : NULL;
-}
-
-static int __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("linux: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
 }
 
 static int control_is_param(const char *arg)
@@ -91,13 +79,13 @@ static int control_param(const char *arg)
 	asked = true;
 	if (!strncmp(arg, "umid=", 5)) {
 		if (!good_name(arg + 5))
-			return say("%s: a name is 1 to %d letters, digits, '.', '_' or '-', not starting with '.'",
-				   arg, UMID_MAX - 1);
+			return host_refuse(NULL, "%s: a name is 1 to %d letters, digits, '.', '_' or '-', not starting with '.'",
+					   arg, UMID_MAX - 1);
 		snprintf(umid, sizeof(umid), "%s", arg + 5);
 		return 0;
 	}
 	if (!arg[8])
-		return say("%s: an empty directory", arg);
+		return host_refuse(NULL, "%s: an empty directory", arg);
 	uml_dir = arg + 8;
 	return 0;
 }
@@ -109,7 +97,7 @@ static int base_dir(char *out, size_t size)
 
 	if (uml_dir) {
 		if (snprintf(out, size, "%s", uml_dir) >= (int)size)
-			return say("uml_dir=%s: too long", uml_dir);
+			return host_refuse(NULL, "uml_dir=%s: too long", uml_dir);
 		return 0;
 	}
 	if (!home || !*home) {
@@ -118,12 +106,12 @@ static int base_dir(char *out, size_t size)
 		home = pw ? pw->pw_dir : NULL;
 	}
 	if (!home)
-		return say("no control socket: no home directory (give uml_dir=DIR)");
+		return host_refuse(NULL, "no control socket: no home directory (give uml_dir=DIR)");
 	if (snprintf(out, size, "%s/.uml", home) >= (int)size)
-		return say("no control socket: %s/.uml is too long", home);
+		return host_refuse(NULL, "no control socket: %s/.uml is too long", home);
 	if (mkdir(out, 0700) < 0 && errno != EEXIST)
-		return say("no control socket: cannot make %s: %s (give uml_dir=DIR)",
-			   out, strerror(errno));
+		return host_refuse(NULL, "no control socket: cannot make %s: %s (give uml_dir=DIR)",
+				   out, strerror(errno));
 	return 0;
 }
 
@@ -133,13 +121,13 @@ static int check_dir(void)
 	struct stat st;
 
 	if (lstat(run_dir, &st) < 0)
-		return say("%s: %s", run_dir, strerror(errno));
+		return host_refuse(NULL, "%s: %s", run_dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return say("%s: not a directory", run_dir);
+		return host_refuse(NULL, "%s: not a directory", run_dir);
 	if (st.st_uid != geteuid())
-		return say("%s: owned by another user", run_dir);
+		return host_refuse(NULL, "%s: owned by another user", run_dir);
 	if ((st.st_mode & 0777) != 0700 && chmod(run_dir, 0700) < 0)
-		return say("%s: %s", run_dir, strerror(errno));
+		return host_refuse(NULL, "%s: %s", run_dir, strerror(errno));
 	return 0;
 }
 
@@ -156,7 +144,7 @@ static int lock_pid_file(void)
 	lock_fd = open(pid_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 		       0600);
 	if (lock_fd < 0)
-		return say("%s: %s", pid_path, strerror(errno));
+		return host_refuse(NULL, "%s: %s", pid_path, strerror(errno));
 	if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		int err = errno;
 
@@ -166,9 +154,9 @@ static int lock_pid_file(void)
 		close(lock_fd);
 		lock_fd = -1;
 		if (err == EWOULDBLOCK)
-			return say("umid=%s: a guest of that name is running (pid %s, %s)",
-				   umid, *buf ? buf : "?", run_dir);
-		return say("%s: cannot lock: %s", pid_path, strerror(err));
+			return host_refuse(NULL, "umid=%s: a guest of that name is running (pid %s, %s)",
+					   umid, *buf ? buf : "?", run_dir);
+		return host_refuse(NULL, "%s: cannot lock: %s", pid_path, strerror(err));
 	}
 	/* The guest before us may have removed it after we opened it. */
 	if (fstat(lock_fd, &held) < 0 || stat(pid_path, &now) < 0 ||
@@ -199,15 +187,15 @@ static int claim_run_dir(void)
 
 	for (tries = 0; tries < 10; tries++) {
 		if (mkdir(run_dir, 0700) < 0 && errno != EEXIST)
-			return say("cannot make %s: %s", run_dir,
-				   strerror(errno));
+			return host_refuse(NULL, "cannot make %s: %s", run_dir,
+					   strerror(errno));
 		if (check_dir())
 			return -1;
 		err = lock_pid_file();
 		if (err <= 0)
 			return err;
 	}
-	return say("%s: keeps changing under us", run_dir);
+	return host_refuse(NULL, "%s: keeps changing under us", run_dir);
 }
 
 static int write_pid(void)
@@ -216,7 +204,7 @@ static int write_pid(void)
 	int len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
 	if (ftruncate(lock_fd, 0) < 0 || pwrite(lock_fd, buf, len, 0) != len)
-		return say("%s: %s", pid_path, strerror(errno));
+		return host_refuse(NULL, "%s: %s", pid_path, strerror(errno));
 	return 0;
 }
 
@@ -234,8 +222,8 @@ static int set_up(void)
 		     run_dir) >= (int)sizeof(pid_path) ||
 	    snprintf(sock_path, sizeof(sock_path), "%s/" CONTROL_SOCKET_NAME,
 		     run_dir) >= (int)sizeof(sock_path))
-		return say("%s/%s/" CONTROL_SOCKET_NAME ": too long for a socket's name (at most %zu bytes; give a shorter uml_dir=)",
-			   base, umid, sizeof(sock_path) - 1);
+		return host_refuse(NULL, "%s/%s/" CONTROL_SOCKET_NAME ": too long for a socket's name (at most %zu bytes; give a shorter uml_dir=)",
+				   base, umid, sizeof(sock_path) - 1);
 	if (claim_run_dir())
 		return -1;
 	/* A socket file left by a guest that was killed. */

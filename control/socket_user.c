@@ -73,13 +73,15 @@ void control_socket_close(void)
 }
 
 /*
- * A datagram on the socket raises HOST_IRQ_CONTROL through the eventfd
+ * A datagram on the socket raises the control interrupt through the eventfd
  * of host_irq_eventfd(), written by a thread of ours that waits on the
  * socket.  Once it has written, the thread waits for the kernel to have
  * taken every request (host_control_rearm()) before it looks again, so a
  * request waiting to be taken costs one wake-up, not one per look.
  */
 static int irq_fd = -1, rearm_fd = -1;
+/* The interrupt the kernel half gave us (host_control_start()). */
+static int control_irq = -1;
 
 static void *watch_socket(void *unused)
 {
@@ -97,7 +99,7 @@ static void *watch_socket(void *unused)
 	}
 }
 
-int host_control_start(void)
+int host_control_start(int irq)
 {
 	sigset_t all, old;
 	pthread_t thread;
@@ -105,7 +107,8 @@ int host_control_start(void)
 
 	if (sock_fd < 0)
 		return -ENODEV;
-	irq_fd = host_irq_eventfd(HOST_IRQ_CONTROL);
+	control_irq = irq;
+	irq_fd = host_irq_eventfd(irq);
 	if (irq_fd < 0)
 		return irq_fd;
 	rearm_fd = eventfd(0, EFD_CLOEXEC);
@@ -119,7 +122,7 @@ int host_control_start(void)
 	if (err)
 		return -err;
 	pthread_detach(thread);
-	host_irq_expect(HOST_IRQ_CONTROL);
+	host_irq_expect(control_irq);
 	return 0;
 }
 
@@ -131,7 +134,7 @@ void host_control_rearm(void)
 		return;
 	if (write(rearm_fd, &one, sizeof(one)) < 0)
 		return;
-	host_irq_expect(HOST_IRQ_CONTROL);
+	host_irq_expect(control_irq);
 }
 
 int host_control_send(const struct host_control_peer *peer, int err,

@@ -4,7 +4,7 @@
  * reads the host kernel's requests from /dev/fuse into the buffers the
  * kernel side lent (guest memory, mapped in this process), queues each
  * filled buffer on a ring the kernel empties from its interrupt handler,
- * and raises HOST_IRQ_FUSE through an eventfd.  The kernel gives buffers
+ * and raises the export interrupt through an eventfd.  The kernel gives buffers
  * back through a pipe once it has written the reply, so the thread
  * never reads more requests than there are buffers: the rest wait in the
  * host kernel's queue.  The thread blocks every signal and looks at
@@ -18,7 +18,7 @@
 #include <host/irq.h>
 #include "fe_user.h"
 
-/* The eventfd behind HOST_IRQ_FUSE, shared by every export. */
+/* The eventfd behind the export interrupt, shared by every export. */
 static int irq_fd = -1;
 
 static void raise_fuse_irq(void)
@@ -75,7 +75,8 @@ static void *mover(void *arg)
 	return NULL;
 }
 
-int host_fuse_start(int n, void *const *bufs, int nbufs, unsigned long size)
+int host_fuse_start(int n, int irq, void *const *bufs, int nbufs,
+		    unsigned long size)
 {
 	struct fe_export *e = &fe_exports[n];
 	sigset_t all, old;
@@ -87,7 +88,7 @@ int host_fuse_start(int n, void *const *bufs, int nbufs, unsigned long size)
 	    nbufs > HOST_FUSE_MAX_BUFS)
 		return -EINVAL;
 	if (irq_fd < 0) {
-		irq_fd = host_irq_eventfd(HOST_IRQ_FUSE);
+		irq_fd = host_irq_eventfd(irq);
 		if (irq_fd < 0)
 			return irq_fd;
 	}

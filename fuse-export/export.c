@@ -6,7 +6,7 @@
  * The host side mounted every export before boot; the host kernel's
  * requests (FUSE_INIT first) wait there until this side lends it buffers,
  * once init is about to run and the root file system is in place.  Each
- * request then arrives in one of those buffers with HOST_IRQ_FUSE; the
+ * request then arrives in one of those buffers with the export interrupt; the
  * interrupt only queues it, and a worker answers it through the VFS
  * (ops.c), which may sleep, writes the reply from the same buffer and
  * gives the buffer back (Documentation/fuse-export.rst).
@@ -20,11 +20,14 @@
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
+#include <asm/driver_irq.h>
 #include <host/irq.h>
 #include "fe.h"
 
 static struct fe_export *fe_exports[HOST_FUSE_MAX];
 static struct workqueue_struct *fe_wq;
+/* The interrupt that says requests came, for every export. */
+static int fe_irq;
 
 /* The host side took the fuse= parameters; keep them away from init. */
 static int __init fe_param_seen(char *str)
@@ -341,7 +344,7 @@ static irqreturn_t fe_interrupt(int irq, void *dev_id)
 		}
 	}
 	/* Requests come whenever the host likes: keep listening. */
-	host_irq_expect(HOST_IRQ_FUSE);
+	host_irq_expect(fe_irq);
 	return IRQ_HANDLED;
 }
 
@@ -403,7 +406,7 @@ static void fe_start(struct fe_export *fe)
 		return;
 	}
 	fe->nbufs = i;
-	err = host_fuse_start(fe->n, data, i, FE_BUF_SIZE);
+	err = host_fuse_start(fe->n, fe_irq, data, i, FE_BUF_SIZE);
 	if (err) {
 		pr_err("fuse-export: %s: cannot start: %d\n",
 		       fe->info.host_dir, err);
@@ -434,7 +437,7 @@ static int fe_starter(void *unused)
 			fe_start(fe_exports[i]);
 	/* As from the interrupt handler: with interrupts off. */
 	local_irq_save(flags);
-	host_irq_expect(HOST_IRQ_FUSE);
+	host_irq_expect(fe_irq);
 	local_irq_restore(flags);
 	return 0;
 }
@@ -497,10 +500,9 @@ static int __init fe_init(void)
 	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
 	if (!fe_wq)
 		return -ENOMEM;
-	err = request_irq(HOST_IRQ_FUSE, fe_interrupt, 0, "fuse-export",
-			  NULL);
-	if (err)
-		return err;
+	fe_irq = um_request_driver_irq(fe_interrupt, "fuse-export", NULL);
+	if (fe_irq < 0)
+		return fe_irq;
 	task = kthread_run(fe_starter, NULL, "fuse-export");
 	return PTR_ERR_OR_ZERO(task);
 }

@@ -4,7 +4,7 @@
  * checks the host directories and mounts them (through fusermount3)
  * before boot; once the guest runs, a host thread per export reads the
  * host kernel's FUSE requests into buffers the kernel side lent it and
- * raises HOST_IRQ_FUSE.  The kernel side (fuse-export/export.c, ops.c)
+ * raises the export interrupt.  The kernel side (fuse-export/export.c, ops.c)
  * answers each request through the guest's VFS and hands the reply back
  * to be written to /dev/fuse.  Nothing of the file system is known on
  * the host side: it moves bytes (Documentation/fuse-export.rst).
@@ -37,14 +37,17 @@ int host_fuse_info(int n, struct host_fuse_info *info);
 
 /**
  * host_fuse_start() - start reading export @n's requests.
+ * @irq: the interrupt to raise, as the kernel half got it (the same for
+ *       every export).
  * @bufs, @nbufs: the buffers requests are read into, @size bytes each, in
  *                the kernel's address space; all of them start out free.
  *
  * Starts the host thread that reads a request into a free buffer, queues
- * it for host_fuse_take() and raises HOST_IRQ_FUSE.  Returns 0, or a
+ * it for host_fuse_take() and raises @irq.  Returns 0, or a
  * negative errno.
  */
-int host_fuse_start(int n, void *const *bufs, int nbufs, unsigned long size);
+int host_fuse_start(int n, int irq, void *const *bufs, int nbufs,
+		    unsigned long size);
 
 /**
  * host_fuse_take() - the next request read for export @n.

@@ -28,26 +28,13 @@
 #include <sys/wait.h>
 #include <fuse3/fuse_lowlevel.h>
 #include <host/driver.h>
+#include <host/say.h>
 #include "fe_user.h"
 
 struct fe_export fe_exports[HOST_FUSE_MAX];
 int fe_nr_exports;
 
 static const char fuse_dev[] = "/dev/fuse";
-
-/* Print "linux: PARAM: " and the reason; returns -1. */
-static int __attribute__((format(printf, 2, 3)))
-refuse(const char *param, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "linux: %s: ", param);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 static int fe_is_param(const char *arg)
 {
@@ -63,19 +50,19 @@ static int check_empty_dir(const char *param, const char *path)
 	int found = 0;
 
 	if (stat(path, &st) < 0)
-		return refuse(param, "%s: %s", path, strerror(errno));
+		return host_refuse(param, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return refuse(param, "%s: not a directory", path);
+		return host_refuse(param, "%s: not a directory", path);
 	dir = opendir(path);
 	if (!dir)
-		return refuse(param, "%s: %s", path, strerror(errno));
+		return host_refuse(param, "%s: %s", path, strerror(errno));
 	while ((de = readdir(dir)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			found = 1;
 	closedir(dir);
 	if (found)
-		return refuse(param, "%s: not empty (an export needs an empty directory to mount on)",
-			      path);
+		return host_refuse(param, "%s: not empty (an export needs an empty directory to mount on)",
+				   path);
 	return 0;
 }
 
@@ -113,13 +100,13 @@ static int parse_options(struct fe_export *e, const char *arg, char *opts,
 			*allow_other = 1;
 		else if (!strncmp(opt, "uid=", 4)) {
 			if (parse_id(opt + 4, &e->uid))
-				return refuse(arg, "%s: not a user id", opt);
+				return host_refuse(arg, "%s: not a user id", opt);
 		} else if (!strncmp(opt, "gid=", 4)) {
 			if (parse_id(opt + 4, &e->gid))
-				return refuse(arg, "%s: not a group id", opt);
+				return host_refuse(arg, "%s: not a group id", opt);
 		} else {
-			return refuse(arg, "%s: unknown option (%s)", opt,
-				      syntax);
+			return host_refuse(arg, "%s: unknown option (%s)", opt,
+					   syntax);
 		}
 	}
 	return 0;
@@ -135,10 +122,10 @@ static int fe_param(const char *arg)
 	int i, fd;
 
 	if (fe_nr_exports == HOST_FUSE_MAX)
-		return refuse(arg, "more than %d exports", HOST_FUSE_MAX);
+		return host_refuse(arg, "more than %d exports", HOST_FUSE_MAX);
 	spec = strdup(arg + 5);
 	if (!spec)
-		return refuse(arg, "out of memory");
+		return host_refuse(arg, "out of memory");
 	memset(e, 0, sizeof(*e));
 	e->fd = -1;
 	e->uid = -1;
@@ -151,31 +138,31 @@ static int fe_param(const char *arg)
 		*guest++ = '\0';
 	if (!*spec || (guest && *guest != '/')) {
 		free(spec);
-		return refuse(arg, "%s (HOSTDIR a host directory, GUESTPATH an absolute guest path)",
-			      syntax);
+		return host_refuse(arg, "%s (HOSTDIR a host directory, GUESTPATH an absolute guest path)",
+				   syntax);
 	}
 	if (parse_options(e, arg, opts, &allow_other_of[fe_nr_exports]))
 		goto fail;
 	if ((e->uid < 0) != (e->gid < 0)) {
-		refuse(arg, "uid= and gid= go together");
+		host_refuse(arg, "uid= and gid= go together");
 		goto fail;
 	}
 	if (check_empty_dir(arg, spec))
 		goto fail;
 	if (!realpath(spec, resolved)) {
-		refuse(arg, "%s: %s", spec, strerror(errno));
+		host_refuse(arg, "%s: %s", spec, strerror(errno));
 		goto fail;
 	}
 	for (i = 0; i < fe_nr_exports; i++)
 		if (!strcmp(fe_exports[i].host_dir, resolved)) {
-			refuse(arg, "%s is exported twice (also %s)", resolved,
-			       fe_exports[i].param);
+			host_refuse(arg, "%s is exported twice (also %s)", resolved,
+				    fe_exports[i].param);
 			goto fail;
 		}
 	fd = open(fuse_dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		refuse(arg, "%s: %s (this host offers no FUSE to this user)",
-		       fuse_dev, strerror(errno));
+		host_refuse(arg, "%s: %s (this host offers no FUSE to this user)",
+			    fuse_dev, strerror(errno));
 		goto fail;
 	}
 	close(fd);
@@ -185,7 +172,7 @@ static int fe_param(const char *arg)
 	e->guest_path = strdup(guest ? guest : "/");
 	free(spec);
 	if (!e->param || !e->host_dir || !e->guest_path)
-		return refuse(arg, "out of memory");
+		return host_refuse(arg, "out of memory");
 	fe_nr_exports++;
 	return 0;
 
@@ -216,12 +203,12 @@ static int mount_export(struct fe_export *e, int allow_other)
 	memset(&ops, 0, sizeof(ops));
 	e->se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
 	if (!e->se)
-		return refuse(e->param, "cannot set up a FUSE session");
+		return host_refuse(e->param, "cannot set up a FUSE session");
 	if (fuse_session_mount(e->se, e->host_dir)) {
 		fuse_session_destroy(e->se);
 		e->se = NULL;
-		return refuse(e->param, "cannot mount %s (is fusermount3 installed?)",
-			      e->host_dir);
+		return host_refuse(e->param, "cannot mount %s (is fusermount3 installed?)",
+				   e->host_dir);
 	}
 	e->fd = fuse_session_fd(e->se);
 	fcntl(e->fd, F_SETFD, FD_CLOEXEC);

@@ -41,7 +41,7 @@ struct irq_watch {
 	int epoll;		/* the thread's own: fd, while watched */
 	bool open;		/* host_irq_eventfd() made it */
 	bool watched;
-	enum host_irq irq;
+	int irq;
 };
 
 static struct irq_watch watches[HOST_NR_IRQS];
@@ -100,7 +100,7 @@ static void *watch_eventfd(void *arg)
 	}
 }
 
-static int watch(int epoll, int fd, enum host_irq irq, unsigned int edge)
+static int watch(int epoll, int fd, int irq, unsigned int edge)
 {
 	struct epoll_event ev = {
 		.events = EPOLLIN | edge,
@@ -110,7 +110,7 @@ static int watch(int epoll, int fd, enum host_irq irq, unsigned int edge)
 	return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-void host_irq_expect(enum host_irq irq)
+void host_irq_expect(int irq)
 {
 	struct irq_watch *w = &watches[irq];
 
@@ -175,11 +175,13 @@ int host_idle_epoll_wait(const struct timespec *timeout)
 	return n;
 }
 
-int host_irq_eventfd(enum host_irq irq)
+int host_irq_eventfd(int irq)
 {
 	struct irq_watch *w = &watches[irq];
 	int err;
 
+	if (irq < 0 || irq >= HOST_NR_IRQS || w->open)
+		return -EINVAL;
 	w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (w->fd < 0)
 		return -errno;

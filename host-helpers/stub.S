@@ -13,32 +13,6 @@
 #include <host/stub.h>
 #include <host/x86.h>
 
-/* x86-64 system call numbers and flags (the stub sees no headers). */
-#define SYS_mmap		9
-#define SYS_munmap		11
-#define SYS_rt_sigaction	13
-#define SYS_rt_sigprocmask	14
-#define SYS_clone		56
-#define SYS_exit		60
-#define SYS_ptrace		101
-#define SYS_sigaltstack		131
-#define SYS_prctl		157
-#define SYS_close_range		436
-#define PR_SET_PDEATHSIG	1
-#define SIGKILL			9
-#define SIGSEGV			11
-#define SIGCHLD			17
-#define SIG_SETMASK		2
-#define PROT_READ		1
-#define PROT_WRITE		2
-#define MAP_SHARED		1
-#define MAP_FIXED		0x10
-#define SA_SIGINFO		4
-#define SA_RESTORER		0x04000000
-#define SA_ONSTACK		0x08000000
-#define SA_NODEFER		0x40000000
-#define PTRACE_TRACEME		0
-
 	.section .um_stub, "ax"
 	.balign STUB_PAGE_SIZE
 	.globl host_stub_code
@@ -55,15 +29,15 @@ host_stub_code:
 	.org host_stub_code + STUB_ENTRY_START
 	movq	%rdi, %r12
 	movq	%rsi, %r13
-	movl	$SYS_prctl, %eax
-	movl	$PR_SET_PDEATHSIG, %edi
-	movl	$SIGKILL, %esi
+	movl	$HOST_X86_NR_PRCTL, %eax
+	movl	$HOST_X86_PR_SET_PDEATHSIG, %edi
+	movl	$HOST_X86_SIGKILL, %esi
 	syscall
-	movl	$SYS_mmap, %eax
+	movl	$HOST_X86_NR_MMAP, %eax
 	movabsq	$STUB_DATA, %rdi
 	movl	$(STUB_DATA_PAGES * STUB_PAGE_SIZE), %esi
-	movl	$(PROT_READ | PROT_WRITE), %edx
-	movl	$(MAP_SHARED | MAP_FIXED), %r10d
+	movl	$(HOST_X86_PROT_READ | HOST_X86_PROT_WRITE), %edx
+	movl	$(HOST_X86_MAP_SHARED | HOST_X86_MAP_FIXED), %r10d
 	movq	%r13, %r8
 	movq	%r12, %r9
 	syscall
@@ -108,7 +82,7 @@ host_stub_code:
 	jmp	.Lexit
 
 /*
- * SIGSEGV handler (on the stub's alternate stack): report the fault's
+ * HOST_X86_SIGSEGV handler (on the stub's alternate stack): report the fault's
  * address, error code and trap number, and where the interrupted FPU
  * state was saved, then stop.  The kernel restores the guest context
  * itself, so the handler never returns.
@@ -135,7 +109,7 @@ host_stub_code:
 	movq	$0, 16(%rsp)
 	movq	$0, 24(%rsp)
 	movl	$1, %ebx
-1:	movl	$SYS_rt_sigaction, %eax
+1:	movl	$HOST_X86_NR_RT_SIGACTION, %eax
 	movl	%ebx, %edi
 	movq	%rsp, %rsi
 	xorl	%edx, %edx
@@ -144,8 +118,8 @@ host_stub_code:
 	incl	%ebx
 	cmpl	$64, %ebx
 	jbe	1b
-	movl	$SYS_rt_sigprocmask, %eax
-	movl	$SIG_SETMASK, %edi
+	movl	$HOST_X86_NR_RT_SIGPROCMASK, %eax
+	movl	$HOST_X86_SIG_SETMASK, %edi
 	leaq	24(%rsp), %rsi
 	xorl	%edx, %edx
 	movl	$8, %r10d
@@ -154,12 +128,12 @@ host_stub_code:
 	/* No descriptor of the host's but the memory file. */
 	testq	%r13, %r13
 	jz	2f
-	movl	$SYS_close_range, %eax
+	movl	$HOST_X86_NR_CLOSE_RANGE, %eax
 	xorl	%edi, %edi
 	leaq	-1(%r13), %rsi
 	xorl	%edx, %edx
 	syscall
-2:	movl	$SYS_close_range, %eax
+2:	movl	$HOST_X86_NR_CLOSE_RANGE, %eax
 	leaq	1(%r13), %rdi
 	movl	$0xffffffff, %esi
 	xorl	%edx, %edx
@@ -170,7 +144,7 @@ host_stub_code:
 	movq	%rax, 0(%rsp)			/* ss_sp */
 	movq	$0, 8(%rsp)			/* ss_flags */
 	movq	$(STUB_STACK_TOP - 4096 - STUB_DATA - 2 * STUB_PAGE_SIZE), 16(%rsp)
-	movl	$SYS_sigaltstack, %eax
+	movl	$HOST_X86_NR_SIGALTSTACK, %eax
 	movq	%rsp, %rdi
 	xorl	%esi, %esi
 	syscall
@@ -179,10 +153,10 @@ host_stub_code:
 	movabsq	$(STUB_CODE + STUB_ENTRY_SEGV), %rax
 	movq	%rax, 0(%rsp)			/* handler */
 	movq	%rax, 16(%rsp)			/* restorer: never used */
-	movq	$(SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTORER), 8(%rsp)
+	movq	$(HOST_X86_SA_SIGINFO | HOST_X86_SA_ONSTACK | HOST_X86_SA_NODEFER | HOST_X86_SA_RESTORER), 8(%rsp)
 	movq	$0, 24(%rsp)			/* mask */
-	movl	$SYS_rt_sigaction, %eax
-	movl	$SIGSEGV, %edi
+	movl	$HOST_X86_NR_RT_SIGACTION, %eax
+	movl	$HOST_X86_SIGSEGV, %edi
 	movq	%rsp, %rsi
 	xorl	%edx, %edx
 	movl	$8, %r10d
@@ -190,8 +164,8 @@ host_stub_code:
 	testq	%rax, %rax
 	jnz	.Lexit
 
-	movl	$SYS_ptrace, %eax
-	movl	$PTRACE_TRACEME, %edi
+	movl	$HOST_X86_NR_PTRACE, %eax
+	movl	$HOST_X86_PTRACE_TRACEME, %edi
 	xorl	%esi, %esi
 	xorl	%edx, %edx
 	xorl	%r10d, %r10d
@@ -200,11 +174,11 @@ host_stub_code:
 	jnz	.Lexit
 
 	/* Drop the copy of the kernel's process: all but the stub. */
-	movl	$SYS_munmap, %eax
+	movl	$HOST_X86_NR_MUNMAP, %eax
 	movl	$STUB_PAGE_SIZE, %edi
 	movabsq	$(STUB_CODE - STUB_PAGE_SIZE), %rsi
 	syscall
-	movl	$SYS_munmap, %eax
+	movl	$HOST_X86_NR_MUNMAP, %eax
 	movabsq	$STUB_END, %rdi
 	movabsq	$(0x7ffffffff000 - STUB_END), %rsi
 	syscall
@@ -212,7 +186,7 @@ host_stub_code:
 	jmp	.Lexit
 
 .Lexit:
-	movl	$SYS_exit, %eax
+	movl	$HOST_X86_NR_EXIT, %eax
 	movl	$1, %edi
 	syscall
 	ud2
@@ -235,8 +209,8 @@ host_stub_code_end:
 host_stub_clone:
 	movq	%rdi, %r8
 	movq	%rsi, %r9
-	movl	$SYS_clone, %eax
-	movl	$SIGCHLD, %edi
+	movl	$HOST_X86_NR_CLONE, %eax
+	movl	$HOST_X86_SIGCHLD, %edi
 	xorl	%esi, %esi
 	xorl	%edx, %edx
 	xorl	%r10d, %r10d

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <host/say.h>
 #include "cow_format.h"
 
 #define COPY_CHUNK	(4 << 20)
@@ -47,11 +48,9 @@ error(const char *file, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ubd-cow: %s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	host_vsay("ubd-cow", file, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 
@@ -61,11 +60,10 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ubd-cow: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	host_vsay("ubd-cow", NULL, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'ubd-cow --help'.\n", stderr);
+	fputs("Try 'ubd-cow --help'.\n", stderr);
 	return 2;
 }
 

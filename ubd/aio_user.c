@@ -2,7 +2,7 @@
 /*
  * The host I/O engine of the block driver: guest requests become libaio
  * operations on the image files, many in flight at once; their
- * completions are counted on an eventfd whose watcher raises HOST_IRQ_DISK,
+ * completions are counted on an eventfd whose watcher raises the disk interrupt,
  * and host_ubd_reap() then finishes them.
  *
  * The eventfd is watched while the kernel runs only when operations are
@@ -84,6 +84,8 @@ static io_context_t aio;
 /* Completions are taken from the ring itself (see take_events()). */
 static bool ring_readable;
 static int completion_fd = -1;
+/* The interrupt the kernel half gave us (host_ubd_start()). */
+static int disk_irq = -1;
 static struct ubd_slot slots[NR_SLOTS];
 static struct ubd_req reqs[NR_REQS];
 static int free_slot = -1, free_req = -1;
@@ -203,11 +205,12 @@ static int take_events(struct io_event *ev, int max)
 	return n;
 }
 
-int host_ubd_start(const struct host_ubd_calls *c)
+int host_ubd_start(const struct host_ubd_calls *c, int irq)
 {
 	int i, err;
 
 	calls = c;
+	disk_irq = irq;
 	for (i = 0; i < NR_SLOTS; i++) {
 		slots[i].next_free = free_slot;
 		free_slot = i;
@@ -221,7 +224,7 @@ int host_ubd_start(const struct host_ubd_calls *c)
 	if (err)
 		return err;
 	ring_readable = ring_layout_known();
-	completion_fd = host_irq_eventfd(HOST_IRQ_DISK);
+	completion_fd = host_irq_eventfd(disk_irq);
 	return completion_fd < 0 ? completion_fd : 0;
 }
 
@@ -601,7 +604,7 @@ void host_ubd_commit(void)
 	 * started before; this end of the batch looks at every count.
 	 */
 	if (in_flight || nr_done)
-		host_irq_expect(HOST_IRQ_DISK);
+		host_irq_expect(disk_irq);
 }
 
 /* A request whose operations are all done: the overlay's bitmap last. */
@@ -735,6 +738,6 @@ int host_ubd_reap(void)
 	} while (n == 64 || nr_done);
 	reaping = false;
 	if (in_flight || nr_done)
-		host_irq_expect(HOST_IRQ_DISK);
+		host_irq_expect(disk_irq);
 	return ended;
 }

@@ -13,7 +13,7 @@
 #include <linux/interrupt.h>
 #include <linux/irqflags.h>
 #include <linux/slab.h>
-#include <host/irq.h>
+#include <asm/driver_irq.h>
 #include "ubd_host.h"
 
 /* Requests in flight per disk, and memory pieces per request. */
@@ -343,21 +343,21 @@ free:
 static int __init ubd_init(void)
 {
 	struct host_ubd_info info;
-	int i, err, count = 0;
+	int i, irq, err, count = 0;
 
 	for (i = 0; i < HOST_UBD_MAX; i++)
 		count += host_ubd_info(i, &info) == 0;
 	if (!count)
 		return 0;
 
-	err = host_ubd_start(&ubd_calls);
+	irq = um_request_driver_irq(ubd_interrupt, "ubd", NULL);
+	if (irq < 0)
+		return irq;
+	err = host_ubd_start(&ubd_calls, irq);
 	if (err) {
 		pr_err("ubd: cannot start host I/O: %d\n", err);
 		return err;
 	}
-	err = request_irq(HOST_IRQ_DISK, ubd_interrupt, 0, "ubd", NULL);
-	if (err)
-		return err;
 	ubd_major = register_blkdev(0, "ubd");
 	if (ubd_major < 0)
 		return ubd_major;

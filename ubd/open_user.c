@@ -23,23 +23,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <host/driver.h>
+#include <host/say.h>
 #include "ubd_user.h"
 
 struct ubd_disk ubd_disks[HOST_UBD_MAX];
-
-/* Print "linux: PARAM: " and the reason; returns -1. */
-static int __attribute__((format(printf, 2, 3)))
-refuse(const char *param, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "linux: %s: ", param);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 static const char bad_syntax[] =
 	"not ubdN=FILE, ubdNr=FILE or ubdN=OVERLAY,BACKING";
@@ -74,36 +61,36 @@ static int fail_param(const char *arg)
 	int kind;
 
 	if (strncmp(arg, "ubd_fail=", 9))
-		return refuse(arg, "%s", fail_syntax);
+		return host_refuse(arg, "%s", fail_syntax);
 	if (ubd_fail.kind != UBD_FAIL_NONE)
-		return refuse(arg, "ubd_fail is given twice (also %s)",
-			      ubd_fail.param);
+		return host_refuse(arg, "ubd_fail is given twice (also %s)",
+				   ubd_fail.param);
 	for (kind = UBD_FAIL_EAGAIN; kind <= UBD_FAIL_TWICE; kind++)
 		if (!strncmp(p, kinds[kind], strlen(kinds[kind])))
 			break;
 	if (kind > UBD_FAIL_TWICE)
-		return refuse(arg, "%s", fail_syntax);
+		return host_refuse(arg, "%s", fail_syntax);
 	p += strlen(kinds[kind]);
 	if (!isdigit((unsigned char)*p))
-		return refuse(arg, "%s", fail_syntax);
+		return host_refuse(arg, "%s", fail_syntax);
 	errno = 0;
 	every = strtoul(p, &end, 10);
 	/* Every attempt failing with EAGAIN would never end. */
 	if (errno || every < 1 || every > 1000000000 ||
 	    (kind == UBD_FAIL_EAGAIN && every < 2))
-		return refuse(arg, "%s", fail_syntax);
+		return host_refuse(arg, "%s", fail_syntax);
 	ubd_fail.disk = -1;
 	if (*end == ':') {
 		p = end + 1;
 		if (strncmp(p, "ubd", 3) || !isdigit((unsigned char)p[3]))
-			return refuse(arg, "%s", fail_syntax);
+			return host_refuse(arg, "%s", fail_syntax);
 		disk = strtoul(p + 3, &end, 10);
 		if (disk >= HOST_UBD_MAX)
-			return refuse(arg, "no such disk: they are ubd0 to ubd15");
+			return host_refuse(arg, "no such disk: they are ubd0 to ubd15");
 		ubd_fail.disk = disk;
 	}
 	if (*end)
-		return refuse(arg, "%s", fail_syntax);
+		return host_refuse(arg, "%s", fail_syntax);
 	ubd_fail.kind = kind;
 	ubd_fail.every = every;
 	ubd_fail.param = arg;
@@ -135,7 +122,7 @@ static int lock_file(const char *param, const char *path, int fd, bool write)
 	if (!err)
 		return 0;
 	if (err != -EAGAIN)
-		return refuse(param, "cannot lock %s: %s", path, strerror(-err));
+		return host_refuse(param, "cannot lock %s: %s", path, strerror(-err));
 	if (pid > 0) {
 		process_name(pid, name, sizeof(name));
 		snprintf(holder, sizeof(holder), "process %d%s%s%s", pid,
@@ -143,9 +130,9 @@ static int lock_file(const char *param, const char *path, int fd, bool write)
 	} else {
 		snprintf(holder, sizeof(holder), "another process");
 	}
-	return refuse(param, write ?
-		      "%s is in use by %s (a guest using it, or a tool)" :
-		      "%s is being written by %s", path, holder);
+	return host_refuse(param, write ?
+			   "%s is in use by %s (a guest using it, or a tool)" :
+			   "%s is being written by %s", path, holder);
 }
 
 /*
@@ -159,18 +146,18 @@ static int open_image(const char *param, const char *path, bool read_only,
 	dev_t dev;
 
 	if (stat(path, st) < 0)
-		return refuse(param, "%s: %s", path, strerror(errno));
+		return host_refuse(param, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(st->st_mode))
-		return refuse(param, "%s: %s", path, "is a directory");
+		return host_refuse(param, "%s: %s", path, "is a directory");
 	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
-		return refuse(param, "%s: %s", path,
-			      "not a regular file or block device");
+		return host_refuse(param, "%s: %s", path,
+				   "not a regular file or block device");
 	*fd = open(path, flags);
 	if (*fd < 0) {
 		if (!read_only && (errno == EACCES || errno == EROFS) &&
 		    access(path, R_OK) == 0)
-			return refuse(param, "%s: not writable (ubdNr= uses an image read-only)", path);
-		return refuse(param, "%s: %s", path, strerror(errno));
+			return host_refuse(param, "%s: not writable (ubdNr= uses an image read-only)", path);
+		return host_refuse(param, "%s: %s", path, strerror(errno));
 	}
 	*dfd = open(path, flags | O_DIRECT);
 	if (*dfd < 0) {
@@ -215,7 +202,7 @@ static int check_unique(const struct ubd_disk *d)
 		if ((o->dev == d->dev && o->ino == d->ino) ||
 		    (o->is_cow && o->bdev == d->dev && o->bino == d->ino) ||
 		    (d->is_cow && o->dev == d->bdev && o->ino == d->bino))
-			return refuse(d->param, "%s is already a disk of this guest (%s)", d->path, o->param);
+			return host_refuse(d->param, "%s is already a disk of this guest (%s)", d->path, o->param);
 	}
 	return 0;
 }
@@ -233,7 +220,7 @@ static int open_plain(struct ubd_disk *d)
 					 !d->read_only))
 		return -1;
 	if (ubd_cow_is_overlay(d->fd) == 1)
-		return refuse(d->param, "%s is a copy-on-write overlay; give ubdN=%s,BACKING to use it", d->path, d->path);
+		return host_refuse(d->param, "%s is a copy-on-write overlay; give ubdN=%s,BACKING to use it", d->path, d->path);
 	if (S_ISBLK(st.st_mode)) {
 		off_t end = lseek(d->fd, 0, SEEK_END);
 
@@ -242,8 +229,8 @@ static int open_plain(struct ubd_disk *d)
 		size = st.st_size;
 	}
 	if (size < 512)
-		return refuse(d->param, "%s: %s", d->path,
-			      "empty (smaller than one 512-byte sector)");
+		return host_refuse(d->param, "%s: %s", d->path,
+				   "empty (smaller than one 512-byte sector)");
 	if (size % 512)
 		fprintf(stderr, "linux: %s: %s: the last %llu bytes are not a whole sector and are not used\n", d->param, d->path,
 			size % 512);
@@ -265,7 +252,7 @@ static int open_backing(struct ubd_disk *d)
 	if (lock_file(d->param, d->backing_path, d->bfd, false))
 		return -1;
 	if (ubd_cow_check_backing(&d->cow, d->bfd, err, sizeof(err)))
-		return refuse(d->param, "%s: %s", d->path, err);
+		return host_refuse(d->param, "%s: %s", d->path, err);
 	return 0;
 }
 
@@ -284,17 +271,17 @@ static int open_cow(struct ubd_disk *d)
 	int ret;
 
 	if (d->read_only)
-		return refuse(d->param, "an overlay is for writing; use the backing file with ubdNr= instead");
+		return host_refuse(d->param, "an overlay is for writing; use the backing file with ubdNr= instead");
 	if (access(d->path, F_OK) != 0 && errno == ENOENT) {
 		if (!d->backing_path)
-			return refuse(d->param, "%s: %s", d->path,
-				      strerror(ENOENT));
+			return host_refuse(d->param, "%s: %s", d->path,
+					   strerror(ENOENT));
 		if (access(d->backing_path, R_OK) != 0)
-			return refuse(d->param, "backing file %s: %s",
-				      d->backing_path, strerror(errno));
+			return host_refuse(d->param, "backing file %s: %s",
+					   d->backing_path, strerror(errno));
 		if (ubd_cow_create(d->path, d->backing_path, err, sizeof(err)))
-			return refuse(d->param, "cannot create overlay %s: %s",
-				      d->path, err);
+			return host_refuse(d->param, "cannot create overlay %s: %s",
+					   d->path, err);
 		d->created = true;
 	}
 	if (open_image(d->param, d->path, false, &d->fd, &d->dfd, &st))
@@ -305,22 +292,22 @@ static int open_cow(struct ubd_disk *d)
 		return -1;
 	ret = ubd_cow_is_overlay(d->fd);
 	if (ret != 1)
-		return refuse(d->param, "%s: %s", d->path, ret < 0 ?
-			      strerror(-ret) : "not a copy-on-write overlay");
+		return host_refuse(d->param, "%s: %s", d->path, ret < 0 ?
+				   strerror(-ret) : "not a copy-on-write overlay");
 	if (ubd_cow_load(&d->cow, d->fd, err, sizeof(err)))
-		return refuse(d->param, "%s: %s", d->path, err);
+		return host_refuse(d->param, "%s: %s", d->path, err);
 	d->is_cow = true;
 	if (!d->backing_path) {
 		d->backing_path = strdup(d->cow.backing);
 	} else if (!same_file(d->backing_path, d->cow.backing)) {
-		return refuse(d->param, "%s belongs to backing file %s, not to the one given", d->path, d->cow.backing);
+		return host_refuse(d->param, "%s belongs to backing file %s, not to the one given", d->path, d->cow.backing);
 	}
 	if (!d->backing_path || open_backing(d) || check_unique(d))
 		return -1;
 	d->sectors = d->cow.backing_size / 512;
 	if (!d->sectors)
-		return refuse(d->param, "%s: %s", d->backing_path,
-			      "empty (smaller than one 512-byte sector)");
+		return host_refuse(d->param, "%s: %s", d->backing_path,
+				   "empty (smaller than one 512-byte sector)");
 	return 0;
 }
 
@@ -358,18 +345,18 @@ static int ubd_param(const char *arg)
 		end++;
 	}
 	if (*end != '=' || end == p)
-		return refuse(arg, "%s", bad_syntax);
+		return host_refuse(arg, "%s", bad_syntax);
 	if (n >= HOST_UBD_MAX)
-		return refuse(arg, "no such disk: they are ubd0 to ubd15");
+		return host_refuse(arg, "no such disk: they are ubd0 to ubd15");
 	d = &ubd_disks[n];
 	if (d->used)
-		return refuse(arg, "ubd%lu is given twice (also %s)", n,
-			      d->param);
+		return host_refuse(arg, "ubd%lu is given twice (also %s)", n,
+				   d->param);
 	value = end + 1;
 	comma = strchr(value, ',');
 	if (!*value || comma == value || (comma && (!comma[1] ||
 						     strchr(comma + 1, ','))))
-		return refuse(arg, "%s", bad_syntax);
+		return host_refuse(arg, "%s", bad_syntax);
 
 	memset(d, 0, sizeof(*d));
 	d->used = true;
@@ -384,7 +371,7 @@ static int ubd_param(const char *arg)
 	}
 	if (!d->path || (comma && !d->backing_path)) {
 		close_disk(d);
-		return refuse(arg, "%s", strerror(ENOMEM));
+		return host_refuse(arg, "%s", strerror(ENOMEM));
 	}
 
 	if (comma || (access(d->path, R_OK) == 0 && is_overlay_file(d->path))) {
@@ -435,7 +422,7 @@ static int ubd_prepare(struct host_cmdline *cl)
 	if (host_cmdline_append(cl, "root=/dev/ubda") ||
 	    (!cl->have_mode &&
 	     host_cmdline_append(cl, d->read_only ? "ro" : "rw")))
-		return refuse("root=/dev/ubda", "the command line is too long");
+		return host_refuse("root=/dev/ubda", "the command line is too long");
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  * every disk image before boot (so a bad ubd parameter never starts a
  * guest) and later runs the guest's requests on them with libaio; the
  * kernel side (ubd/disk.c) is a blk-mq driver that hands it requests and
- * completes them from the HOST_IRQ_DISK interrupt.
+ * completes them from the disk interrupt.
  *
  * The parameters (ubdN=, ubd_fail=) are the host half's own business: it
  * takes them through its struct host_driver (host/driver.h), in
@@ -71,12 +71,13 @@ struct host_ubd_calls {
 
 /**
  * host_ubd_start() - set up the asynchronous engine: the AIO context and
- * the eventfd whose completions raise HOST_IRQ_DISK.
+ * the eventfd whose completions raise the disk interrupt.
  * @calls: how requests end; kept for good.
+ * @irq: the disk interrupt, as the kernel half got it.
  *
  * Returns 0, or a negative errno.
  */
-int host_ubd_start(const struct host_ubd_calls *calls);
+int host_ubd_start(const struct host_ubd_calls *calls, int irq);
 
 /**
  * host_ubd_submit() - start one request on disk @n.
@@ -110,7 +111,7 @@ void host_ubd_commit(void);
  * host_ubd_reap() - end the requests whose host I/O has completed, each
  * through @calls->done.
  *
- * Called with interrupts off, from the HOST_IRQ_DISK interrupt and from
+ * Called with interrupts off, from the disk interrupt and from
  * the request path; the only reader of the completions.  A call made while
  * another is under way (from a completion's callback) returns 0 at once:
  * the one under way takes what has come.  Returns how many ended.

@@ -5,13 +5,16 @@
  * fired, with the kernel's interrupt flag off.
  */
 #include <linux/cpu.h>
+#include <linux/bitmap.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqflags.h>
+#include <linux/mutex.h>
 #include <linux/hardirq.h>
 #include <linux/sched.h>
 #include <asm/irq_regs.h>
+#include <asm/driver_irq.h>
 #include <host/irq.h>
 #include "um.h"
 
@@ -53,6 +56,34 @@ void __init init_IRQ(void)
 	err = host_irqs_init();
 	if (err)
 		panic("cannot install host signal handlers: %d", err);
+}
+
+/* The driver interrupts handed out so far: bits from HOST_IRQ_FIRST_DRIVER. */
+static DECLARE_BITMAP(driver_irqs, NR_IRQS);
+static DEFINE_MUTEX(driver_irqs_lock);
+
+int um_request_driver_irq(irq_handler_t handler, const char *name,
+			  void *dev)
+{
+	unsigned int irq;
+	int err;
+
+	mutex_lock(&driver_irqs_lock);
+	irq = find_next_zero_bit(driver_irqs, NR_IRQS, HOST_IRQ_FIRST_DRIVER);
+	if (irq < NR_IRQS)
+		__set_bit(irq, driver_irqs);
+	mutex_unlock(&driver_irqs_lock);
+	if (irq >= NR_IRQS)
+		return -ENOSPC;
+
+	err = request_irq(irq, handler, 0, name, dev);
+	if (err) {
+		mutex_lock(&driver_irqs_lock);
+		__clear_bit(irq, driver_irqs);
+		mutex_unlock(&driver_irqs_lock);
+		return err;
+	}
+	return irq;
 }
 
 /*

@@ -9,12 +9,14 @@
 DEBIAN_IMG=$TOP/build/images/debian-tests.img
 DEBIAN_PKGS=stress-ng,fio,procps
 
-# debian_image: make DEBIAN_IMG if it is missing or older than mkrootimg.
-# Returns 1 with DEBIAN_WHY set when it cannot be made here.
-debian_image() {
-	local log=$TOP/build/images/debian-tests.log
+# debian_make IMG WHAT MKROOTIMG-ARGS...: make IMG with tools/mkrootimg
+# --debootstrap and those arguments, unless it exists and is newer than
+# mkrootimg.  Returns 1 with DEBIAN_WHY set when it cannot be made here.
+debian_make() {
+	local img=$1 what=$2 log=${1%.img}.log
+	shift 2
 	DEBIAN_WHY=
-	if [ -f "$DEBIAN_IMG" ] && [ "$DEBIAN_IMG" -nt "$TOP/tools/mkrootimg" ]; then
+	if [ -f "$img" ] && [ "$img" -nt "$TOP/tools/mkrootimg" ]; then
 		return 0
 	fi
 	if [ "$(id -u)" != 0 ] &&
@@ -23,13 +25,18 @@ debian_image() {
 		return 1
 	fi
 	mkdir -p "$TOP/build/images"
-	echo "making the Debian test image $DEBIAN_IMG (debootstrap, a few minutes)"
-	if ! "$TOP/tools/mkrootimg" --debootstrap --include "$DEBIAN_PKGS" \
-		-o "$DEBIAN_IMG" -s 3G -f >"$log" 2>&1; then
-		rm -f "$DEBIAN_IMG"
-		DEBIAN_WHY="tools/mkrootimg --debootstrap failed, see $log"
+	echo "making the Debian $what image $img (debootstrap, a few minutes)"
+	if ! "$TOP/tools/mkrootimg" --debootstrap "$@" -o "$img" -f >"$log" 2>&1; then
+		rm -f "$img"
+		DEBIAN_WHY="tools/mkrootimg --debootstrap $* failed, see $log"
 		return 1
 	fi
+	chmod a+r "$img"
+}
+
+# debian_image: make DEBIAN_IMG (see debian_make).
+debian_image() {
+	debian_make "$DEBIAN_IMG" test --include "$DEBIAN_PKGS" -s 3G
 }
 
 # debian_copy OUT CMD: a copy of the image at OUT (sparse, writable by the
@@ -51,24 +58,5 @@ debian_copy() {
 DEBIAN_SYSTEMD_IMG=$TOP/build/images/debian-systemd.img
 
 debian_systemd_image() {
-	local log=$TOP/build/images/debian-systemd.log
-	DEBIAN_WHY=
-	if [ -f "$DEBIAN_SYSTEMD_IMG" ] &&
-		[ "$DEBIAN_SYSTEMD_IMG" -nt "$TOP/tools/mkrootimg" ]; then
-		return 0
-	fi
-	if [ "$(id -u)" != 0 ] &&
-		! { command -v fakechroot && command -v fakeroot; } >/dev/null; then
-		DEBIAN_WHY="debootstrap needs root, or fakeroot and fakechroot"
-		return 1
-	fi
-	mkdir -p "$TOP/build/images"
-	echo "making the Debian systemd image $DEBIAN_SYSTEMD_IMG (debootstrap, a few minutes)"
-	if ! "$TOP/tools/mkrootimg" --debootstrap --systemd --include procps \
-		-o "$DEBIAN_SYSTEMD_IMG" -s 2G -f >"$log" 2>&1; then
-		rm -f "$DEBIAN_SYSTEMD_IMG"
-		DEBIAN_WHY="tools/mkrootimg --debootstrap --systemd failed, see $log"
-		return 1
-	fi
-	chmod a+r "$DEBIAN_SYSTEMD_IMG"
+	debian_make "$DEBIAN_SYSTEMD_IMG" systemd --systemd --include procps -s 2G
 }

@@ -83,17 +83,16 @@ guest_record() {
 		>>"$GUEST_PROCS" 2>/dev/null || true
 }
 
-# guest_wait_log REGEX [TIMEOUT]: wait for an extended regex on the
-# console.  Returns 0 when it appears, 1 if the guest ended without it,
-# 2 on timeout.  Records the guest's processes about once a second.
-guest_wait_log() {
-	local regex=$1 end=$((SECONDS + ${2:-$BOOT_TIMEOUT})) recorded=$SECONDS
+# guest_poll TIMEOUT CHECK...: run CHECK every 0.2 s until it returns 0
+# or 1, and return that; 2 when TIMEOUT seconds pass first.  Records the
+# guest's processes about once a second meanwhile.
+guest_poll() {
+	local end=$((SECONDS + $1)) recorded=$SECONDS rc
+	shift
 	while ((SECONDS < end)); do
-		grep -aqE -- "$regex" "$GUEST_LOG" && return 0
-		if ! guest_running; then
-			grep -aqE -- "$regex" "$GUEST_LOG" && return 0
-			return 1
-		fi
+		"$@"
+		rc=$?
+		((rc < 2)) && return $rc
 		if ((SECONDS != recorded)); then
 			guest_record
 			recorded=$SECONDS
@@ -103,23 +102,35 @@ guest_wait_log() {
 	return 2
 }
 
+# One look for guest_wait_log: 0 seen, 1 the guest ended without it,
+# 2 not yet.
+log_seen() {
+	grep -aqE -- "$1" "$GUEST_LOG" && return 0
+	guest_running && return 2
+	grep -aqE -- "$1" "$GUEST_LOG" && return 0
+	return 1
+}
+
+# guest_wait_log REGEX [TIMEOUT]: wait for an extended regex on the
+# console.  Returns 0 when it appears, 1 if the guest ended without it,
+# 2 on timeout.
+guest_wait_log() {
+	guest_poll "${2:-$BOOT_TIMEOUT}" log_seen "$1"
+}
+
+# One look for guest_wait_exit: 0 (GUEST_STATUS set) when it ended.
+exit_seen() {
+	guest_running && return 2
+	wait "$GUEST_PID"
+	GUEST_STATUS=$?
+	return 0
+}
+
 # guest_wait_exit [TIMEOUT]: wait for the guest to end and set
 # GUEST_STATUS to its exit status as the shell reports it (128+N for
 # signal N).  Returns 1 on timeout, leaving the guest running.
 guest_wait_exit() {
-	local end=$((SECONDS + ${1:-$EXIT_TIMEOUT})) recorded=$SECONDS
-	while ((SECONDS < end)); do
-		if ! guest_running; then
-			wait "$GUEST_PID"
-			GUEST_STATUS=$?
-			return 0
-		fi
-		if ((SECONDS != recorded)); then
-			guest_record
-			recorded=$SECONDS
-		fi
-		sleep 0.2
-	done 2>/dev/null # (no "Killed" notices from the shell: we report)
+	guest_poll "${1:-$EXIT_TIMEOUT}" exit_seen && return 0
 	return 1
 }
 

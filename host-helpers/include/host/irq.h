@@ -10,15 +10,19 @@
 #ifndef _HOST_IRQ_H
 #define _HOST_IRQ_H
 
-/* Interrupt sources; each is one bit of host_irqs_pending. */
+/*
+ * Interrupt sources; each is one bit of host_irqs_pending.  The core's
+ * own have fixed numbers.  A driver's are handed out at run time by the
+ * kernel (um_request_driver_irq() in asm/driver_irq.h) from
+ * HOST_IRQ_FIRST_DRIVER up, and its kernel half tells its host half the
+ * number; so the core names no driver.
+ */
 enum host_irq {
 	HOST_IRQ_TIMER = 0,	/* the clock-event timer expired */
 	HOST_IRQ_CTRL = 1,	/* a host request: SIGTERM, SIGINT, SIGHUP */
 	HOST_IRQ_CONSOLE = 2,	/* console input is readable */
-	HOST_IRQ_CONTROL = 3,	/* a control socket request came (control) */
-	HOST_IRQ_DISK = 4,	/* block requests completed (ubd) */
-	HOST_IRQ_CHILD = 5,	/* a child process ended (SIGCHLD) */
-	HOST_IRQ_FUSE = 7,	/* FUSE requests arrived (fuse-export) */
+	HOST_IRQ_CHILD = 3,	/* a child process ended (SIGCHLD) */
+	HOST_IRQ_FIRST_DRIVER = 4,
 	HOST_NR_IRQS = 16
 };
 
@@ -65,7 +69,7 @@ int host_ctrl_request(void);
  * does (eventfds cannot send SIGIO), but only after host_irq_expect().
  * Returns the descriptor, or a negative errno.
  */
-int host_irq_eventfd(enum host_irq irq);
+int host_irq_eventfd(int irq);
 
 /**
  * host_irq_expect() - writes to @irq's eventfd may come while the kernel runs.
@@ -76,7 +80,7 @@ int host_irq_eventfd(enum host_irq irq);
  * A write from before the call raises @irq now.  Cheap when it is
  * already in force.
  */
-void host_irq_expect(enum host_irq irq);
+void host_irq_expect(int irq);
 
 /* Provided by the kernel: handle the sources in @pending (a bit mask). */
 void um_irq_entry(unsigned long pending);

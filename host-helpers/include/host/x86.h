@@ -47,4 +47,34 @@
 #define HOST_X86_UC_TRAPNO		(HOST_X86_UC_GREGS + 20 * 8)
 #define HOST_X86_UC_FPREGS		(HOST_X86_UC_GREGS + 23 * 8)
 
+/*
+ * The host system calls the stub makes, and the flags and signal numbers
+ * it passes (checked against glibc's in host-helpers/aspace.c).
+ */
+#define HOST_X86_NR_MMAP			9
+#define HOST_X86_NR_MUNMAP			11
+#define HOST_X86_NR_RT_SIGACTION		13
+#define HOST_X86_NR_RT_SIGPROCMASK		14
+#define HOST_X86_NR_CLONE			56
+#define HOST_X86_NR_EXIT			60
+#define HOST_X86_NR_PTRACE			101
+#define HOST_X86_NR_SIGALTSTACK			131
+#define HOST_X86_NR_PRCTL			157
+#define HOST_X86_NR_CLOSE_RANGE			436
+#define HOST_X86_PR_SET_PDEATHSIG		1
+#define HOST_X86_SIGKILL			9
+#define HOST_X86_SIGSEGV			11
+#define HOST_X86_SIGCHLD			17
+#define HOST_X86_SIG_SETMASK			2
+#define HOST_X86_PROT_READ			1
+#define HOST_X86_PROT_WRITE			2
+#define HOST_X86_MAP_SHARED			1
+#define HOST_X86_MAP_FIXED			0x10
+#define HOST_X86_SA_SIGINFO			4
+/* glibc keeps SA_RESTORER to itself: this one is unchecked. */
+#define HOST_X86_SA_RESTORER			0x04000000
+#define HOST_X86_SA_ONSTACK			0x08000000
+#define HOST_X86_SA_NODEFER			0x40000000
+#define HOST_X86_PTRACE_TRACEME			0
+
 #endif /* _HOST_X86_H */
