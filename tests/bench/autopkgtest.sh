@@ -12,8 +12,10 @@
 # is left alone), unpacked on the host and handed to autopkgtest as built
 # trees with -B (no build: the archive's binaries, already installed in the
 # guest image, are tested, since the guest has no network).  The guest
-# image is made once, with the packages and dpkg-dev in it
-# (build/images/debian-autopkgtest.img, see tests/lib/debian.sh).  The
+# image is made once, with the packages' binaries and dpkg-dev in it
+# (build/images/debian-autopkgtest.img, see tests/lib/debian.sh; for other
+# packages than the default ones, set DEBIAN_AUTOPKGTEST_PKGS to every
+# binary their tests depend on).  The
 # guests run -j at a time (default 2) through GNU parallel, or xargs when
 # parallel is missing.  The host runs need the packages installed on the
 # host; the script says which are missing and does not install them.
@@ -45,11 +47,6 @@ DEFAULT=(hello gzip sed less file bzip2:link-with-shared
 OUT=$TOP/build/bench-autopkgtest
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-pkgs=()
-for spec in "$@"; do
-	pkgs+=("${spec%%:*}")
-done
-DEBIAN_AUTOPKGTEST_PKGS=$(IFS=,; echo "${pkgs[*]}")
 debian_autopkgtest_image || { echo "no image: $DEBIAN_WHY"; exit 2; }
 
 # One run: NAME WHERE(um|host) SPEC; its summary in $OUT/NAME.WHERE.
@@ -92,6 +89,7 @@ start=$SECONDS
 if command -v parallel >/dev/null; then
 	SHELL=/bin/bash parallel -j "$JOBS" one_run {} um ::: "$@"
 else
+	# shellcheck disable=SC2016  # bash -c expands it
 	printf '%s\n' "$@" | xargs -P "$JOBS" -I{} bash -c 'one_run "$1" um' _ {}
 fi
 echo "guest runs: $((SECONDS - start)) s wall-clock for $# packages"

@@ -24,6 +24,9 @@
 # MEM (each guest's mem=, default 256M), LIST, IDLE (0: skip), SKIP_UPSTREAM=1.
 # As root, the guests run as nobody.  It prints figures; it is not a test.
 
+# The guests' shell expands what is quoted here (SC2016); CMD is a string
+# for the guests, not words for us (SC2089, SC2090).
+# shellcheck disable=SC2016,SC2089,SC2090
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 LIB=$TOP/tests/lib
@@ -122,7 +125,7 @@ upstream() {
 idle_ours_one() {
 	local i=$1
 	"${AS[@]}" "$TOP/tools/umrun" --base "$BASE" --mem "$MEM" --timeout 300 \
-		--run-dir "$WORK/idle$i" --name idle$i -- \
+		--run-dir "$WORK/idle$i" --name "idle$i" -- \
 		'awk "/^MemTotal:/ { t = \$2 } /^MemAvailable:/ { a = \$2 } END { print \"guest-used \" t - a }" /proc/meminfo; touch /run/idle; sleep 40'
 }
 idle_up_one() {

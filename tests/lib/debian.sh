@@ -75,12 +75,14 @@ debian_systemd_image() {
 
 # The systemd image again, with what autopkgtest runs need in the guest,
 # which has no network: dpkg-dev (autopkgtest looks for dpkg-source in the
-# testbed) and the packages under test (DEBIAN_AUTOPKGTEST_PKGS, a comma
-# list; the binaries the tests depend on must be installed beforehand).
+# testbed) and the binaries the tests depend on (DEBIAN_AUTOPKGTEST_PKGS, a
+# comma list; "Depends: @" means every binary of the source package).  The
+# default serves tests/bench/autopkgtest.sh's packages (gzip, sed and grep
+# are in every Debian already) and tests/cases/69-autopkgtest.sh.
 # Made again when mkrootimg or the list changes.  Returns 1 with
 # DEBIAN_WHY set when it cannot be made here.
 DEBIAN_AUTOPKGTEST_IMG=$TOP/build/images/debian-autopkgtest.img
-DEBIAN_AUTOPKGTEST_PKGS=${DEBIAN_AUTOPKGTEST_PKGS:-hello,gzip,sed,less,file,bzip2,grep}
+DEBIAN_AUTOPKGTEST_PKGS=${DEBIAN_AUTOPKGTEST_PKGS:-hello,less,file,libmagic-dev,bzip2,libbz2-dev,bzip2-doc}
 
 debian_autopkgtest_image() {
 	local log=$TOP/build/images/debian-autopkgtest.log
