@@ -7,6 +7,7 @@
 # the same base image and the same tests, in one run.
 #
 #   tests/bench/scale.sh [N...]             (default: 1 2 4 8 16 32)
+#   tests/bench/scale.sh idle               (the idle guests only)
 #
 # For each N: a fixed list of short tests (each boots the image on a fresh
 # overlay to multi-user.target, runs one command, powers off); the list
@@ -133,7 +134,7 @@ idle_up_one() {
 	mkdir -p "$dir"
 	job=$(printf '%s' 'awk "/^MemTotal:/ { t = \$2 } /^MemAvailable:/ { a = \$2 } END { print \"guest-used \" t - a }" /proc/meminfo; sleep 40' | base64 -w0)
 	HOME=$dir TMPDIR=$dir "$UPSTREAM" "ubd0=$dir/ov.cow,$BASE" mem="$MEM" \
-		umid="idle$i-$$" "umrun.cmd=$job" </dev/null 2>&1 | tr -d '\r'
+		umid="idle$i-$$" "umrun.cmd=$job" </dev/null 2>&1
 	rm -rf "$dir"
 }
 export -f idle_up_one
@@ -161,6 +162,16 @@ idle() {
 		sleep 1
 	done
 	guest=$(cat "$WORK"/idle-"$name"-*.out | awk '/^guest-used/ { s += $2; n++ } END { if (n) print int(s / n); else print 0 }')
+	# The same from the guests' own processes: their PSS (the memory
+	# file's pages they map included), which the rest of the host does
+	# not disturb.
+	pss=$(for p in $(pgrep -f -- "ubd0=$WORK/$( [ "$name" = ours ] && echo idle || echo upidle)"); do
+		awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null
+	done | awk '{ s += $1 } END { print int(s) }')
+	printf '%-9s %d idle guests: their processes'"'"' PSS %d MiB, %.1f MiB per guest; beyond what the guest uses: %.1f MiB\n' \
+		"$name" "$IDLE" $((pss / 1024)) "$(echo "$pss / $IDLE / 1024" | bc -l)" \
+		"$(echo "($pss / $IDLE - $guest) / 1024" | bc -l)"
+	echo "pss-$name $(echo "$pss / $IDLE / 1024" | bc -l)" >>"$WORK/results"
 	printf '%-9s %d idle guests: host +%d MiB, %.1f MiB per guest; inside, each uses %.1f MiB; beyond that: %.1f MiB\n' \
 		"$name" "$IDLE" $(((peak - base) / 1024)) "$(echo "($peak - $base) / $IDLE / 1024" | bc -l)" \
 		"$(echo "$guest / 1024" | bc -l)" "$(echo "(($peak - $base) / $IDLE - $guest) / 1024" | bc -l)"
@@ -171,6 +182,7 @@ idle() {
 echo "scale: base $BASE, mem=$MEM, $(nproc) CPUs, $(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 1024)) MiB"
 echo "scale: test: $CMD"
 : >"$WORK/results"
+[ "${NS[*]}" != idle ] || NS=()
 for n in "${NS[@]}"; do
 	TESTS=$LIST
 	[ "$n" -le "$LIST" ] || TESTS=$n
@@ -186,7 +198,7 @@ echo
 echo "ratios (ours / upstream): runs per minute, peak memory"
 awk '
 $1 == "ours" || $1 == "upstream" { rpm[$1, $2] = $3 * 60 / $4; mem[$1, $2] = $6; ns[$2] = 1 }
-$1 ~ /^idle-/ { idle[$1] = $2 }
+$1 ~ /^(idle|pss)-/ { idle[$1] = $2 }
 END {
 	for (n in ns) if (("upstream", n) in rpm && rpm["upstream", n] > 0)
 		printf "N=%-3s runs/min %.2f  peak memory %.2f\n", n,
@@ -198,4 +210,6 @@ END {
 		printf "upstream: throughput at N=8 is %.2f times N=1\n", rpm["upstream", 8] / rpm["upstream", 1]
 	if ("idle-ours" in idle && "idle-upstream" in idle && idle["idle-upstream"] > 0)
 		printf "idle memory per guest: %.2f\n", idle["idle-ours"] / idle["idle-upstream"]
+	if ("pss-ours" in idle && "pss-upstream" in idle && idle["pss-upstream"] > 0)
+		printf "idle PSS per guest: %.2f\n", idle["pss-ours"] / idle["pss-upstream"]
 }' "$WORK/results" | sort -t= -k2 -n
