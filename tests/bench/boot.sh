@@ -11,8 +11,16 @@
 #              "Waiting for root device": VmRSS (and PSS) summed over the
 #              main process and all its descendants, each address space once;
 #              median of IDLE_RUNS runs (default 5).
+#   Debian     `<bin> ubd0=OVERLAY,IMG mem=512M` with the Debian systemd image
+#              (DEBIAN_IMG, default build/images/debian-systemd.img, made by
+#              tests/lib/debian.sh; skipped when missing), each run on a
+#              fresh copy-on-write overlay (ours made by tools/ubd-cow,
+#              upstream makes its own), until systemd says it reached
+#              multi-user.target; DEBIAN_RUNS runs each (default 3).
 #
-# Usage: tests/bench/boot.sh            (RUNS=n, IDLE_RUNS=n change the repeats)
+# Usage: tests/bench/boot.sh            (RUNS=n, IDLE_RUNS=n change the repeats;
+#                                       0 leaves a part out)
+# UPSTREAM=PATH: upstream's binary, when built in another tree.
 # As root, guests run as nobody (uid/gid 65534) through setpriv.
 # This prints figures; it is a benchmark, not a test.
 
@@ -20,7 +28,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 command -v python3 >/dev/null || { echo "boot.sh: needs python3 (apt-get install -y python3)" >&2; exit 1; }
 # The Python program comes on stdin; the guests get /dev/null as stdin.
 exec python3 - "$TOP" <<'PY'
-import ctypes, os, select, shutil, signal, statistics, sys, tempfile, time
+import ctypes, os, select, shutil, signal, statistics, subprocess, sys, tempfile, time
 
 TOP = sys.argv[1]
 RUNS = int(os.environ.get("RUNS", "5"))
@@ -30,7 +38,7 @@ PANIC = b"VFS: Unable to mount root fs"
 WAITING = b"Waiting for root device"
 NOBODY = 65534
 BINS = [("ours", os.path.join(TOP, "linux")),
-        ("upstream", os.path.join(TOP, "build/upstream/linux"))]
+        ("upstream", os.environ.get("UPSTREAM") or os.path.join(TOP, "build/upstream/linux"))]
 
 # Become a child subreaper: a guest helper whose parent dies is re-parented
 # to us rather than to init, so walking our descendants still finds it (for
@@ -210,6 +218,46 @@ def idle_memory(binary):
         os.close(fd)
 
 
+DEBIAN_IMG = os.environ.get("DEBIAN_IMG",
+                            os.path.join(TOP, "build/images/debian-systemd.img"))
+DEBIAN_RUNS = int(os.environ.get("DEBIAN_RUNS", "3"))
+MULTI_USER = b"- Multi-User System"
+
+
+def debian_boot(name, binary, run):
+    """Seconds from exec to multi-user.target on a fresh overlay."""
+    cow = os.path.join(priv, f"debian-{name}-{run}.cow")
+    if name == "ours":
+        subprocess.run([os.path.join(TOP, "tools/ubd-cow"), "create", cow,
+                        DEBIAN_IMG], check=True, capture_output=True)
+        if os.geteuid() == 0:
+            os.chown(cow, NOBODY, NOBODY)
+    try:
+        pid, fd, secs = wait_for(binary, [f"ubd0={cow},{DEBIAN_IMG}",
+                                          "mem=512M"], MULTI_USER)
+        kill_all(pid)
+        os.close(fd)
+        return secs
+    finally:
+        if os.path.exists(cow):
+            os.unlink(cow)
+
+
+def debian_bench(present):
+    if not os.access(DEBIAN_IMG, os.R_OK):
+        print(f"boot.sh: no Debian image at {DEBIAN_IMG}; its boot is left out")
+        return {}
+    times = {n: [] for n, _ in present}
+    for i in range(DEBIAN_RUNS):
+        for name, b in present:
+            try:
+                times[name].append(debian_boot(name, b, i))
+                print(f"boot.sh: {name} Debian run {i + 1}: {times[name][-1]:.2f} s to multi-user", flush=True)
+            except (RuntimeError, subprocess.CalledProcessError) as e:
+                print(f"boot.sh: {name} Debian boot failed: {e}", file=sys.stderr)
+    return {n: statistics.median(t) * 1000 for n, t in times.items() if t}
+
+
 def main():
     present = []
     for name, b in BINS:
@@ -251,11 +299,14 @@ def main():
             failed[name] = str(e)
             print(f"boot.sh: {name} idle run failed: {e}", file=sys.stderr)
             continue
-        for fig in runs[0]:
+        for fig in (runs[0] if runs else []):
             vals = [r[fig] for r in runs]
             res[name][fig] = None if None in vals else statistics.median(vals)
 
+    for name, ms in debian_bench(present).items():
+        res[name]["Debian to multi-user"] = ms
     rows = [("boot time, median", "ms"), ("boot time, min", "ms"),
+            ("Debian to multi-user", "ms"),
             ("idle host RSS, sum", "MiB"), ("  of which shmem", "MiB"),
             ("idle host PSS, sum", "MiB"),
             ("idle host address spaces", "")]

@@ -53,9 +53,35 @@ systemd_sigterm() {
 		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
 }
 
+# `umctl NAME halt` once systemd is up: the kernel asks user space to
+# power off (systemd's own shutdown), status 0, the file system clean.
+systemd_halt() {
+	local img=$TEST_DIR/systemd-halt.img log=$TEST_DIR/systemd-halt.log
+	local dir=$TEST_DIR/halt-uml out=$TEST_DIR/systemd-halt.umctl rc
+	cp --sparse=always "$DEBIAN_SYSTEMD_IMG" "$img" && chmod a+rw "$img"
+	mkdir -p "$dir" && chmod a+rwx "$dir"
+	guest_start "$log" mem=512M "ubd0=$img" "uml_dir=$dir" umid=sd-halt
+	guest_wait_log 'Reached target.*Multi-User System' 300 ||
+		{ fail systemd-halt "never reached multi-user.target" "$log"; guest_stop KILL; return; }
+	"${AS_GUEST[@]}" "$TOP/tools/umctl" --uml-dir "$dir" sd-halt halt >"$out" 2>&1
+	rc=$?
+	CHECK_LOGS=("$out" "$log")
+	check systemd-halt-answered "umctl halt status $rc" test "$rc" = 0
+	guest_wait_exit 120 || { guest_stop KILL; }
+	check systemd-halt-status "exit status ${GUEST_STATUS:-none}" \
+		test "${GUEST_STATUS:-}" = 0
+	check systemd-halt-orderly "no systemd shutdown in the log" \
+		grep -q 'systemd-shutdown\[1\]: Powering off' "$log"
+	CHECK_LOGS=("$img.fsck")
+	check systemd-halt-fs-clean "e2fsck -fn found problems" \
+		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
+	rm -f "$img"
+}
+
 if debian_systemd_image; then
 	systemd_boot
 	systemd_sigterm
+	systemd_halt
 else
 	fail systemd-image "$DEBIAN_WHY"
 fi

@@ -60,3 +60,40 @@ DEBIAN_SYSTEMD_IMG=$TOP/build/images/debian-systemd.img
 debian_systemd_image() {
 	debian_make "$DEBIAN_SYSTEMD_IMG" systemd --systemd --include procps -s 2G
 }
+
+# The systemd image again, with what autopkgtest runs need in the guest,
+# which has no network: dpkg-dev (autopkgtest looks for dpkg-source in the
+# testbed) and the binaries the tests depend on (DEBIAN_AUTOPKGTEST_PKGS, a
+# comma list; "Depends: @" means every binary of the source package).  The
+# default serves tests/bench/autopkgtest.sh's packages (gzip, sed and grep
+# are in every Debian already) and tests/cases/69-autopkgtest.sh.
+# Made again when mkrootimg or the list changes.  Returns 1 with
+# DEBIAN_WHY set when it cannot be made here.
+DEBIAN_AUTOPKGTEST_IMG=$TOP/build/images/debian-autopkgtest.img
+DEBIAN_AUTOPKGTEST_PKGS=${DEBIAN_AUTOPKGTEST_PKGS:-hello,less,file,libmagic-dev,bzip2,libbz2-dev,bzip2-doc}
+
+debian_autopkgtest_image() {
+	local log=$TOP/build/images/debian-autopkgtest.log
+	local pkgs=procps,dpkg-dev,$DEBIAN_AUTOPKGTEST_PKGS
+	DEBIAN_WHY=
+	if [ -f "$DEBIAN_AUTOPKGTEST_IMG" ] &&
+		[ "$DEBIAN_AUTOPKGTEST_IMG" -nt "$TOP/tools/mkrootimg" ] &&
+		[ "$(cat "$DEBIAN_AUTOPKGTEST_IMG.pkgs" 2>/dev/null)" = "$pkgs" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ] &&
+		! { command -v fakechroot && command -v fakeroot; } >/dev/null; then
+		DEBIAN_WHY="debootstrap needs root, or fakeroot and fakechroot"
+		return 1
+	fi
+	mkdir -p "$TOP/build/images"
+	echo "making the Debian autopkgtest image $DEBIAN_AUTOPKGTEST_IMG (debootstrap, a few minutes)"
+	if ! "$TOP/tools/mkrootimg" --debootstrap --systemd --include "$pkgs" \
+		-o "$DEBIAN_AUTOPKGTEST_IMG" -s 2G -f >"$log" 2>&1; then
+		rm -f "$DEBIAN_AUTOPKGTEST_IMG"
+		DEBIAN_WHY="tools/mkrootimg --debootstrap --systemd failed, see $log"
+		return 1
+	fi
+	echo "$pkgs" >"$DEBIAN_AUTOPKGTEST_IMG.pkgs"
+	chmod a+r "$DEBIAN_AUTOPKGTEST_IMG"
+}
