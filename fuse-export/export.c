@@ -126,7 +126,7 @@ u64 fe_node_add(struct fe_export *fe, struct path *path)
 	 * The watch, outside the lock (its events take the lock).  The
 	 * last name may have gone before the mark was on: look again.
 	 */
-	mark = fe_watch_add(fe, inode);
+	mark = fe_watch_add(fe, inode, id);
 	mutex_lock(&fe->lock);
 	if (node->listed)
 		node->mark = mark;
@@ -301,6 +301,8 @@ static void fe_answer(struct fe_export *fe, void *data, unsigned long len)
 	oh->unique = r.in.unique;
 	oh->error = err ? fe_wire_error(err) : 0;
 	oh->len = sizeof(*oh) + (err ? 0 : r.outlen);
+	/* Not before the host kernel heard of what changed before. */
+	fe_notes_wait(fe);
 	err = host_fuse_write(fe->n, data, oh->len);
 	/* -ENOENT: the host kernel stopped waiting (an interrupt). */
 	if (err && err != -ENOENT)
@@ -314,6 +316,14 @@ static void fe_work(struct work_struct *work)
 
 	fe_answer(buf->fe, buf->data, buf->len);
 	host_fuse_give(buf->fe->n, buf->index);
+}
+
+bool fe_own_request(struct fe_export *fe)
+{
+	struct work_struct *work = current_work();
+
+	return work && work->func == fe_work &&
+	       container_of(work, struct fe_buf, work)->fe == fe;
 }
 
 static irqreturn_t fe_interrupt(int irq, void *dev_id)
@@ -380,6 +390,8 @@ static void fe_start(struct fe_export *fe)
 		fe->root->path = path;
 		hash_add(fe->by_inode, &fe->root->by_inode,
 			 (unsigned long)d_inode(path.dentry));
+		fe->root->mark = fe_watch_add(fe, d_inode(path.dentry),
+					      FUSE_ROOT_ID);
 	}
 	if (fe->info.uid >= 0) {
 		fe->cred = fe_make_cred(fe->info.uid, fe->info.gid);
@@ -457,6 +469,7 @@ static struct fe_export *__init fe_alloc(int n,
 	xa_init_flags(&fe->nodes, XA_FLAGS_ALLOC);
 	xa_init_flags(&fe->files, XA_FLAGS_ALLOC1);
 	hash_init(fe->by_inode);
+	fe_notes_init(fe);
 	/* The root: never forgotten, its path set by fe_start(). */
 	fe->root->id = FUSE_ROOT_ID;
 	fe->root->nlookup = 1;

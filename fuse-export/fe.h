@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/path.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/fuse.h>
@@ -74,6 +75,12 @@ struct fe_export {
 
 	struct fe_buf bufs[FE_BUFS];
 	int nbufs;
+
+	/* Notifications to the host kernel (watch.c). */
+	spinlock_t note_lock;
+	struct list_head notes;		/* waiting for room in the pipe */
+	unsigned long notes_queued;	/* in the pipe or on the list */
+	struct work_struct note_work;
 };
 
 /* A request being answered. */
@@ -94,10 +101,17 @@ u64 fe_node_add(struct fe_export *fe, struct path *path);
 void fe_node_forget(struct fe_export *fe, u64 id, u64 nlookup);
 void fe_node_unpin(struct fe_export *fe, struct inode *inode);
 
-/* The watch on the inodes of nodes (watch.c). */
+/* Is the current task answering a request of @fe? (export.c) */
+bool fe_own_request(struct fe_export *fe);
+
+/* The watch on the inodes of nodes, the notifications (watch.c). */
 int fe_watch_init(void);
-struct fe_mark *fe_watch_add(struct fe_export *fe, struct inode *inode);
+bool fe_watching(void);
+struct fe_mark *fe_watch_add(struct fe_export *fe, struct inode *inode,
+			     u64 id);
 void fe_watch_drop(struct fe_mark *mark);
+void fe_notes_init(struct fe_export *fe);
+void fe_notes_wait(struct fe_export *fe);
 
 /* File handles (export.c). */
 u64 fe_file_add(struct fe_export *fe, struct file *file);

@@ -71,6 +71,29 @@ void host_fuse_give(int n, int buf);
 int host_fuse_write(int n, const void *data, unsigned long len);
 
 /**
+ * host_fuse_notify() - queue a notification for /dev/fuse, without waiting.
+ * @data, @len: the whole message (struct fuse_out_header first, unique 0),
+ *              at most HOST_FUSE_NOTE_MAX bytes.
+ *
+ * A host thread of the export writes it to /dev/fuse, in the order
+ * queued: writing it may wait for the host kernel to drop pages that a
+ * request this kernel has yet to answer holds, so the kernel never writes
+ * it itself.  Returns 0, -EAGAIN when the queue is full (try again later),
+ * or another negative errno.
+ */
+#define HOST_FUSE_NOTE_MAX	512
+int host_fuse_notify(int n, const void *data, unsigned long len);
+
+/**
+ * host_fuse_notes() - how far export @n's notifications have gone.
+ * @taken: set to how many the host thread has begun to write.
+ *
+ * Returns how many have been written to /dev/fuse (and so acted on by the
+ * host kernel), counting from the first host_fuse_notify() that succeeded.
+ */
+unsigned long host_fuse_notes(int n, unsigned long *taken);
+
+/**
  * host_fuse_ended() - has export @n ended on the host (unmounted from
  * outside, with fusermount3 -u say)?  Returns 1 or 0.
  */

@@ -30,6 +30,9 @@ static int fe_open_reply(struct fe_req *r, struct file *file,
 			 struct fuse_open_out *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* The guest tells of changes: the host's pages stay good (watch.c). */
+	if (fe_watching() && S_ISREG(file_inode(file)->i_mode))
+		out->open_flags = FOPEN_KEEP_CACHE;
 	out->fh = fe_file_add(r->fe, file);
 	if (!out->fh) {
 		fput(file);

@@ -21,12 +21,15 @@
 
 /*
  * How long the host kernel may trust names and attributes without
- * asking again.  Zero: it asks at every use, which is what keeps it
- * coherent with changes made inside the guest (the first step; see
- * Documentation/fuse-export.rst).
+ * asking again, in seconds: long, since the guest tells it of every
+ * change (watch.c).  Without the watch, zero: it then asks at every use.
  */
-#define FE_ENTRY_TIMEOUT	0
-#define FE_ATTR_TIMEOUT		0
+#define FE_CACHE_TIMEOUT	3600
+
+static u64 fe_timeout(void)
+{
+	return fe_watching() ? FE_CACHE_TIMEOUT : 0;
+}
 
 /* Copy the fixed arguments, @size bytes; -EINVAL if the request is short. */
 int fe_args(struct fe_req *r, void *dst, size_t size)
@@ -107,8 +110,8 @@ int fe_entry(struct fe_req *r, struct path *path, struct fuse_entry_out *out)
 		return err;
 	}
 	fe_fill_attr(&out->attr, &st);
-	out->entry_valid = FE_ENTRY_TIMEOUT;
-	out->attr_valid = FE_ATTR_TIMEOUT;
+	out->entry_valid = fe_timeout();
+	out->attr_valid = fe_timeout();
 	out->nodeid = fe_node_add(r->fe, path);
 	return out->nodeid ? 0 : -ENOMEM;
 }
@@ -123,9 +126,9 @@ static int fe_init_op(struct fe_req *r)
 {
 	struct fuse_init_in in;
 	struct fuse_init_out out;
-	const u32 offered = FUSE_ASYNC_READ | FUSE_BIG_WRITES |
-			    FUSE_AUTO_INVAL_DATA | FUSE_PARALLEL_DIROPS |
-			    FUSE_MAX_PAGES;
+	u32 offered = FUSE_ASYNC_READ | FUSE_BIG_WRITES |
+		      FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES |
+		      FUSE_CACHE_SYMLINKS;
 
 	/* Only the first four words are sure to be there. */
 	memset(&in, 0, sizeof(in));
@@ -136,6 +139,12 @@ static int fe_init_op(struct fe_req *r)
 		return -EPROTO;
 	if (r->fe->failed)
 		return -EIO;
+	/*
+	 * Without the notifications, a changed size or modification time
+	 * seen at a GETATTR is what drops the host's pages.
+	 */
+	if (!fe_watching())
+		offered |= FUSE_AUTO_INVAL_DATA;
 
 	memset(&out, 0, sizeof(out));
 	out.major = FUSE_KERNEL_VERSION;
@@ -218,7 +227,7 @@ static int fe_attr_reply(struct fe_req *r, const struct path *path)
 		return err;
 	memset(&out, 0, sizeof(out));
 	fe_fill_attr(&out.attr, &st);
-	out.attr_valid = FE_ATTR_TIMEOUT;
+	out.attr_valid = fe_timeout();
 	return fe_reply(r, &out, sizeof(out));
 }
 

@@ -216,6 +216,24 @@ fuse_both_ways() {
 	check fuse-guest-unlink-mkdir-seen "listing: $(as_guest ls "$mnt/root/data" | paste -sd' ')" \
 		as_guest sh -c "test ! -e '$mnt/root/data/coh2.txt' && test -d '$mnt/root/data/gdir'"
 
+	# The host caches names, attributes and pages for long now: what it
+	# has just looked at, changed in the guest, must still show at once
+	# (the guest's notifications, fuse-export/watch.c).
+	as_guest sh -c "cd '$mnt/root/data' && ls -l >/dev/null && cat * >/dev/null 2>&1" || true
+	guest_do "$mnt" c0 'cd /root/data && printf 0123456789 >c1 && printf abc >c2 &&
+		printf old >c3 && printf new >c4' >/dev/null
+	as_guest sh -c "cd '$mnt/root/data' && ls -l >/dev/null && cat c1 c2 c3 c4 >/dev/null &&
+		stat c1 c2 c3 c4 >/dev/null"
+	guest_do "$mnt" c1 'cd /root/data && printf XY | dd of=c1 bs=1 seek=3 conv=notrunc 2>/dev/null &&
+		chmod 0604 c2 && ln c2 c2-link && truncate -s 4 c1 && mv c4 c3 && touch c5' >/dev/null
+	out=$(as_guest sh -c "cd '$mnt/root/data' && cat c1 && echo && stat -c '%a %h' c2 && cat c3 && echo &&
+		ls | grep -c '^c[0-9]' && stat -c %s c1")
+	check fuse-cached-guest-changes-seen "host saw: $(echo "$out" | paste -sd' ')" \
+		test "$(echo "$out" | paste -sd' ')" = "012X 604 2 new 5 4"
+	guest_do "$mnt" c2 'cd /root/data && rm c1 c2 c2-link c3 c5' >/dev/null
+	check fuse-cached-guest-removals-seen "left: $(as_guest ls "$mnt/root/data" | grep '^c[0-9]' | paste -sd' ')" \
+		test "$(as_guest ls "$mnt/root/data" | grep -c '^c[0-9]')" = 0
+
 	# Unlinked in the guest while open on the host: still readable.
 	as_guest sh -c "echo still-here >'$mnt/root/data/open.txt'"
 	as_guest sh -c "exec 3<'$mnt/root/data/open.txt'; sleep 3; cat <&3" \
