@@ -242,7 +242,7 @@ struct file *fe_file_get(struct fe_export *fe, u64 fh)
 	return file;
 }
 
-void fe_file_drop(struct fe_export *fe, u64 fh)
+void fe_file_drop(struct fe_export *fe, u64 fh, u64 lock_owner)
 {
 	struct file *file;
 
@@ -251,6 +251,8 @@ void fe_file_drop(struct fe_export *fe, u64 fh)
 	file = xa_erase(&fe->files, fh);
 	if (!file)
 		return;
+	/* Its flock() locks go with it; POSIX ones are their owner's. */
+	fe_release_locks(file, lock_owner);
 	/* An unlinked file's node went with its last name, or goes now. */
 	if (!file_inode(file)->i_nlink)
 		fe_node_unpin(fe, file_inode(file));
@@ -304,6 +306,9 @@ static void fe_answer(struct fe_export *fe, void *data, unsigned long len)
 	/* Not before the host kernel heard of what changed before. */
 	fe_notes_wait(fe);
 	err = host_fuse_write(fe->n, data, oh->len);
+	/* A lock got for no one: let it go. */
+	if (err == -ENOENT && !oh->error)
+		fe_setlk_abandoned(fe, &r);
 	/* -ENOENT: the host kernel stopped waiting (an interrupt). */
 	if (err && err != -ENOENT)
 		pr_warn_ratelimited("fuse-export: %s: reply to request %u: %d\n",
@@ -470,6 +475,7 @@ static struct fe_export *__init fe_alloc(int n,
 	xa_init_flags(&fe->files, XA_FLAGS_ALLOC1);
 	hash_init(fe->by_inode);
 	fe_notes_init(fe);
+	spin_lock_init(&fe->intr_lock);
 	/* The root: never forgotten, its path set by fe_start(). */
 	fe->root->id = FUSE_ROOT_ID;
 	fe->root->nlookup = 1;

@@ -27,6 +27,9 @@
 /* Requests one export answers at a time. */
 #define FE_BUFS			8
 
+/* Interrupted requests remembered. */
+#define FE_INTR_KEPT		FE_BUFS
+
 /* A handler's answer that must not be written: FORGET, INTERRUPT. */
 #define FE_NO_REPLY		1
 
@@ -76,6 +79,11 @@ struct fe_export {
 	struct fe_buf bufs[FE_BUFS];
 	int nbufs;
 
+	/* The last requests the host gave up (locks.c). */
+	spinlock_t intr_lock;
+	u64 interrupted[FE_INTR_KEPT];
+	unsigned int next_intr;
+
 	/* Notifications to the host kernel (watch.c). */
 	spinlock_t note_lock;
 	struct list_head notes;		/* waiting for room in the pipe */
@@ -116,7 +124,7 @@ void fe_notes_wait(struct fe_export *fe);
 /* File handles (export.c). */
 u64 fe_file_add(struct fe_export *fe, struct file *file);
 struct file *fe_file_get(struct fe_export *fe, u64 fh);
-void fe_file_drop(struct fe_export *fe, u64 fh);
+void fe_file_drop(struct fe_export *fe, u64 fh, u64 lock_owner);
 
 /* Answer one request (ops.c): 0 and r->outlen, FE_NO_REPLY, or -errno. */
 int fe_dispatch(struct fe_req *r);
@@ -144,5 +152,15 @@ int fe_readdir(struct fe_req *r);
 int fe_fallocate(struct fe_req *r);
 int fe_lseek(struct fe_req *r);
 int fe_copy_file_range(struct fe_req *r);
+int fe_readdirplus(struct fe_req *r);
+
+/* Locks (locks.c). */
+int fe_getlk(struct fe_req *r);
+int fe_setlk(struct fe_req *r);
+int fe_flush(struct fe_req *r);
+int fe_interrupt_op(struct fe_req *r);
+bool fe_interrupted(struct fe_export *fe, u64 unique);
+void fe_setlk_abandoned(struct fe_export *fe, const struct fe_req *r);
+void fe_release_locks(struct file *file, u64 owner);
 
 #endif /* _FE_H */

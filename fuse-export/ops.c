@@ -128,7 +128,9 @@ static int fe_init_op(struct fe_req *r)
 	struct fuse_init_out out;
 	u32 offered = FUSE_ASYNC_READ | FUSE_BIG_WRITES |
 		      FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES |
-		      FUSE_CACHE_SYMLINKS;
+		      FUSE_CACHE_SYMLINKS | FUSE_POSIX_LOCKS |
+		      FUSE_FLOCK_LOCKS | FUSE_DO_READDIRPLUS |
+		      FUSE_READDIRPLUS_AUTO;
 
 	/* Only the first four words are sure to be there. */
 	memset(&in, 0, sizeof(in));
@@ -852,17 +854,12 @@ static int fe_nothing(struct fe_req *r)
 	return 0;
 }
 
-static int fe_no_reply(struct fe_req *r)
-{
-	return FE_NO_REPLY;
-}
-
 typedef int (*fe_op)(struct fe_req *r);
 
 static const fe_op fe_ops[] = {
 	[FUSE_INIT]		= fe_init_op,
 	[FUSE_DESTROY]		= fe_nothing,
-	[FUSE_INTERRUPT]	= fe_no_reply,
+	[FUSE_INTERRUPT]	= fe_interrupt_op,
 	[FUSE_LOOKUP]		= fe_lookup,
 	[FUSE_FORGET]		= fe_forget,
 	[FUSE_BATCH_FORGET]	= fe_batch_forget,
@@ -887,7 +884,7 @@ static const fe_op fe_ops[] = {
 	[FUSE_CREATE]		= fe_create,
 	[FUSE_READ]		= fe_read,
 	[FUSE_WRITE]		= fe_write,
-	[FUSE_FLUSH]		= fe_nothing,
+	[FUSE_FLUSH]		= fe_flush,
 	[FUSE_RELEASE]		= fe_release,
 	[FUSE_FSYNC]		= fe_fsync,
 	[FUSE_OPENDIR]		= fe_opendir,
@@ -897,6 +894,10 @@ static const fe_op fe_ops[] = {
 	[FUSE_FALLOCATE]	= fe_fallocate,
 	[FUSE_LSEEK]		= fe_lseek,
 	[FUSE_COPY_FILE_RANGE]	= fe_copy_file_range,
+	[FUSE_GETLK]		= fe_getlk,
+	[FUSE_SETLK]		= fe_setlk,
+	[FUSE_SETLKW]		= fe_setlk,
+	[FUSE_READDIRPLUS]	= fe_readdirplus,
 };
 
 /* Operations that change the file system: refused on a read-only export. */

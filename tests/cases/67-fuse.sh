@@ -272,6 +272,95 @@ assert 'user.test' not in os.listxattr(p)"
 		as_guest sh -c "! touch '$mnt/root/data/$(printf 'n%.0s' $(seq 256))' 2>/dev/null"
 }
 
+# fuse_wait_file FILE WORD: FILE holds WORD within 5 s.
+fuse_wait_file() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Locks across the boundary, flock() and POSIX both: one taken on the host
+# keeps the guest out and the other way round; a host waiting for a guest's
+# lock gets it when the guest lets go.  tests/lib/fuse_lock.c, built
+# static, runs on both sides.
+fuse_locks() {
+	local mnt=$1 lk=$FUSE_DIR/fuse_lock kind f out holder
+	if ! cc -static -O2 -o "$lk" "$TOP/tests/lib/fuse_lock.c" \
+		>"$lk.log" 2>&1; then
+		fail fuse-lock-helper "cannot build tests/lib/fuse_lock.c static" "$lk.log"
+		return
+	fi
+	chmod 755 "$lk"
+	as_guest cp "$lk" "$mnt/root/fuse_lock"
+	for kind in flock posix; do
+		f=/root/data/lock-$kind
+		as_guest "$lk" $kind "$mnt$f" hold 4 >"$lk.$kind.out" 2>&1 &
+		holder=$!
+		fuse_wait_file "$lk.$kind.out" locked
+		out=$(guest_do "$mnt" "lk1$kind" "/root/fuse_lock $kind $f try; echo \$?")
+		check "fuse-$kind-host-lock-keeps-guest-out" "guest's try gave '$out'" \
+			test "$out" = 1
+		wait "$holder"
+		out=$(guest_do "$mnt" "lk2$kind" "/root/fuse_lock $kind $f try; echo \$?")
+		check "fuse-$kind-host-unlock-lets-guest-in" "guest's try gave '$out'" \
+			test "$out" = 0
+
+		out=$(guest_do "$mnt" "lk3$kind" "(/root/fuse_lock $kind $f hold 6 >/tmp/held 2>&1 &)
+			sleep 1; cat /tmp/held")
+		check "fuse-$kind-guest-lock-held" "guest said '$out'" test "$out" = locked
+		as_guest "$lk" $kind "$mnt$f" try
+		check "fuse-$kind-guest-lock-keeps-host-out" "host's try gave $?" test $? = 1
+		if [ $kind = posix ]; then
+			out=$(as_guest "$lk" posix "$mnt$f" test)
+			check fuse-posix-getlk-sees-guest-lock "F_GETLK said '$out'" test "$out" = held
+		fi
+		out=$(timeout 20 "${AS_GUEST[@]}" "$lk" $kind "$mnt$f" wait)
+		check "fuse-$kind-host-waits-for-guest-lock" "host waited '$out' s" \
+			test "${out:-x}" -ge 1 -a "${out:-x}" -le 8
+	done
+}
+
+# mmap() on the host: a shared mapping reads what the guest wrote, writes
+# that the guest then reads, and sees a later guest write in place.
+fuse_mmap() {
+	local mnt=$1 out sum
+	guest_do "$mnt" mm0 'head -c 1048576 /dev/zero | tr "\0" G >/root/data/mm.bin' >/dev/null
+	coproc FUSE_MM {
+		as_guest /usr/bin/python3 -u -c "import mmap, hashlib, sys
+f = open(sys.argv[1], 'r+b'); m = mmap.mmap(f.fileno(), 0)
+print(m[:4].decode(), m[-4:].decode())
+m[4096:4100] = b'HOST'; m.flush()
+print(hashlib.sha256(m[:]).hexdigest())
+sys.stdin.readline()
+print(m[8192:8196].decode())" "$mnt/root/data/mm.bin" 2>&1
+	}
+	read -r -t 20 out <&"${FUSE_MM[0]}"
+	check fuse-mmap-host-reads-guest-data "mapping began '$out'" test "$out" = "GGGG GGGG"
+	read -r -t 20 sum <&"${FUSE_MM[0]}"
+	out=$(guest_do "$mnt" mm1 'dd if=/root/data/mm.bin bs=1 skip=4096 count=4 2>/dev/null; echo; sha256sum /root/data/mm.bin')
+	check fuse-mmap-host-write-in-guest "guest read: $(echo "$out" | paste -sd' ')" \
+		test "$(echo "$out" | head -n 1)" = HOST -a "$(echo "$out" | tail -n 1 | cut -c1-64)" = "$sum"
+	guest_do "$mnt" mm2 'printf GST2 | dd of=/root/data/mm.bin bs=1 seek=8192 conv=notrunc 2>/dev/null' >/dev/null
+	echo go >&"${FUSE_MM[1]}"
+	read -r -t 20 out <&"${FUSE_MM[0]}"
+	check fuse-mmap-host-sees-guest-write-in-place "mapping read '$out'" test "$out" = GST2
+	wait "$FUSE_MM_PID" 2>/dev/null
+}
+
+# A directory of many entries listed with attributes (READDIRPLUS).
+fuse_readdirplus() {
+	local mnt=$1 out
+	guest_do "$mnt" rdp 'mkdir /root/data/many && cd /root/data/many &&
+		i=0; while [ $i -lt 1500 ]; do echo $i >f$i; i=$((i + 1)); done' >/dev/null
+	out=$(as_guest sh -c "ls -l '$mnt/root/data/many' | grep -c '^-rw-r--r-- 1 '")
+	check fuse-readdirplus-ls-l "ls -l listed $out of 1500 files" test "$out" = 1500
+	out=$(as_guest sh -c "cd '$mnt/root/data/many' && cat f0 f777 f1499 | paste -sd' '")
+	check fuse-readdirplus-entries-usable "read '$out'" test "$out" = "0 777 1499"
+}
+
 fuse_readonly_export() {
 	local ro=$1 out
 	out=$(as_guest cat "$ro/hostname" 2>&1)
@@ -325,6 +414,9 @@ fuse_main() {
 		sh -c "[ ${#AS_GUEST[@]} -eq 0 ] || ! ls '$mnt' >/dev/null 2>&1"
 
 	fuse_both_ways "$mnt" "$log"
+	fuse_locks "$mnt"
+	fuse_mmap "$mnt"
+	fuse_readdirplus "$mnt"
 	fuse_host_tools "$mnt"
 	fuse_readonly_export "$ro"
 	fuse_uid_export "$mnt" "$user"
