@@ -272,6 +272,80 @@ assert 'user.test' not in os.listxattr(p)"
 		as_guest sh -c "! touch '$mnt/root/data/$(printf 'n%.0s' $(seq 256))' 2>/dev/null"
 }
 
+# fuse_host_sums DIR / fuse_guest_sums MNT NAME GUESTDIR: one checksum over
+# the sha256 of every regular file under a directory, as the host (the
+# original) and the guest (through its own VFS) read them.
+fuse_host_sums() {
+	as_guest sh -c "cd '$1' && find . -type f -exec sha256sum {} + |
+		LC_ALL=C sort | sha256sum" | cut -c1-64
+}
+
+fuse_guest_sums() {
+	guest_do "$1" "$2" \
+		"cd '$3' && find . -type f -exec sha256sum {} + | sort | sha256sum" | cut -c1-64
+}
+
+# Real host tools on the export: rsync -a (twice, the second with
+# changes and --delete), tar -x, git, stress-ng's file-system stressors
+# and fio with verification; what they leave compared with what the guest
+# reads.
+fuse_real_tools() {
+	local mnt=$1 src=$FUSE_DIR/src d=$1/root/data out sum git
+	git=(env HOME="$FUSE_DIR" git -c user.name=t -c user.email=t@example.org
+		-c safe.directory='*' -c init.defaultBranch=main)
+	check fuse-rsync-a "rsync -a failed" as_guest rsync -a "$src/" "$d/rsync/"
+	sum=$(fuse_host_sums "$src")
+	out=$(fuse_guest_sums "$mnt" sums1 /root/data/rsync)
+	check fuse-rsync-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+	as_guest sh -c "echo changed >>'$src/a/hello.txt' && rm -r '$src/include/netfilter' &&
+		echo new >'$src/new-file'"
+	check fuse-rsync-a-delete-again "rsync -a --delete failed" \
+		as_guest rsync -a --delete "$src/" "$d/rsync/"
+	sum=$(fuse_host_sums "$src")
+	out=$(fuse_guest_sums "$mnt" sums2 /root/data/rsync)
+	check fuse-rsync-again-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+	check fuse-rsync-nothing-left-to-do "a third rsync still copied" \
+		test -z "$(as_guest rsync -a --delete -i "$src/" "$d/rsync/")"
+
+	as_guest tar -C "$src" -cf "$FUSE_DIR/tree.tar" .
+	as_guest mkdir "$d/tarx"
+	check fuse-tar-x "tar -x failed" as_guest tar -C "$d/tarx" -xf "$FUSE_DIR/tree.tar"
+	out=$(fuse_guest_sums "$mnt" sums3 /root/data/tarx)
+	check fuse-tar-x-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+
+	as_guest mkdir "$d/repo"
+	check fuse-git-init-add-commit "git failed" \
+		as_guest sh -c "cd '$d/repo' && cp -r '$src/include' . &&
+			$(printf '%q ' "${git[@]}") init -q &&
+			$(printf '%q ' "${git[@]}") add -A &&
+			$(printf '%q ' "${git[@]}") commit -qm first &&
+			$(printf '%q ' "${git[@]}") fsck --strict 2>&1 &&
+			test -z \"\$($(printf '%q ' "${git[@]}") status --porcelain)\""
+	out=$(guest_do "$mnt" gitguest 'cd /root/data/repo && cat .git/HEAD &&
+		echo guest-edit >>include/fs.h && echo x >guest-new')
+	check fuse-git-head-in-guest "guest read '$out'" test "$out" = "ref: refs/heads/main"
+	out=$(as_guest sh -c "cd '$d/repo' && $(printf '%q ' "${git[@]}") status --porcelain" | paste -sd,)
+	check fuse-git-status-sees-guest-edits "git status: '$out'" \
+		test "$out" = " M include/fs.h,?? guest-new"
+
+	as_guest mkdir "$d/stress"
+	check fuse-stress-ng-fs-stressors "stress-ng failed" \
+		as_guest sh -c "cd '$FUSE_DIR' && timeout 120 stress-ng --hdd 1 --hdd-bytes 8M \
+			--dir 1 --dir-dirs 256 --rename 1 --lockf 1 -t 8 --verify \
+			--temp-path '$d/stress' >'$FUSE_DIR/stress-ng.log' 2>&1 &&
+			grep -q 'successful run completed' '$FUSE_DIR/stress-ng.log'"
+
+	check fuse-fio-verify "fio failed" \
+		as_guest sh -c "cd '$FUSE_DIR' && timeout 120 fio --name=export \
+			--filename='$d/fio.bin' --size=32M --bs=64k --rw=randrw \
+			--ioengine=psync --numjobs=1 --verify=crc32c --do_verify=1 \
+			--verify_fatal=1 >'$FUSE_DIR/fio.log' 2>&1 &&
+			grep -q 'err= 0' '$FUSE_DIR/fio.log'"
+	sum=$(fuse_sum "$d/fio.bin")
+	out=$(guest_do "$mnt" fiosum 'sha256sum /root/data/fio.bin' | cut -c1-64)
+	check fuse-fio-file-checksum-in-guest "guest $out, host $sum" test "$out" = "$sum"
+}
+
 # fuse_wait_file FILE WORD: FILE holds WORD within 5 s.
 fuse_wait_file() {
 	local i
@@ -418,6 +492,12 @@ fuse_main() {
 	fuse_mmap "$mnt"
 	fuse_readdirplus "$mnt"
 	fuse_host_tools "$mnt"
+	if command -v rsync >/dev/null && command -v stress-ng >/dev/null &&
+		command -v fio >/dev/null && command -v git >/dev/null; then
+		fuse_real_tools "$mnt"
+	else
+		skip fuse-real-tools "rsync, git, stress-ng or fio missing (tools/install-deps)"
+	fi
 	fuse_readonly_export "$ro"
 	fuse_uid_export "$mnt" "$user"
 
