@@ -25,6 +25,7 @@
 
 static struct fe_export *fe_exports[HOST_FUSE_MAX];
 static struct workqueue_struct *fe_wq;
+static DEFINE_MUTEX(fe_setup_lock);	/* exports made at run time */
 
 /* The host side took the fuse= parameters; keep them away from init. */
 static int __init fe_param_seen(char *str)
@@ -456,8 +457,7 @@ static int fe_starter(void *unused)
 	return 0;
 }
 
-static struct fe_export *__init fe_alloc(int n,
-					 const struct host_fuse_info *info)
+static struct fe_export *fe_alloc(int n, const struct host_fuse_info *info)
 {
 	struct fe_export *fe = kzalloc(sizeof(*fe), GFP_KERNEL);
 
@@ -490,6 +490,89 @@ static struct fe_export *__init fe_alloc(int n,
 	return fe;
 }
 
+/* What every export needs, made with the first one. */
+static int fe_setup(void)
+{
+	static int done;
+	int err;
+
+	if (done)
+		return 0;
+	err = fe_watch_init();
+	if (err)
+		pr_err("fuse-export: no watch on guest changes: %d\n", err);
+	/* Several requests at a time: one may wait on the disk. */
+	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
+	if (!fe_wq)
+		return -ENOMEM;
+	err = request_irq(HOST_IRQ_FUSE, fe_interrupt, 0, "fuse-export",
+			  NULL);
+	if (err)
+		return err;
+	done = 1;
+	return 0;
+}
+
+/* Start an export mounted at run time (runtime.c). */
+int fe_export_start(int n)
+{
+	struct host_fuse_info info;
+	struct fe_export *fe;
+	unsigned long flags;
+	int err;
+
+	if (host_fuse_info(n, &info))
+		return -ENODEV;
+	mutex_lock(&fe_setup_lock);
+	err = fe_setup();
+	fe = err ? NULL : fe_alloc(n, &info);
+	if (fe) {
+		fe_exports[n] = fe;
+		fe_start(fe);
+		local_irq_save(flags);
+		host_irq_expect(HOST_IRQ_FUSE);
+		local_irq_restore(flags);
+	}
+	mutex_unlock(&fe_setup_lock);
+	if (err)
+		return err;
+	return fe ? 0 : -ENOMEM;
+}
+
+/*
+ * Export @n was unmounted on the host: answer nothing more from the
+ * guest, and let go of every inode and file it held, so that the guest's
+ * file systems are free again (runtime.c).
+ */
+void fe_export_stop(int n)
+{
+	struct fe_export *fe = fe_exports[n];
+	struct fe_mark *mark;
+	struct fe_node *node;
+	struct file *file;
+	unsigned long id;
+	int i;
+
+	if (!fe)
+		return;
+	fe->failed = true;
+	for (i = 0; i < fe->nbufs; i++)
+		flush_work(&fe->bufs[i].work);
+	mutex_lock(&fe->lock);
+	xa_for_each(&fe->nodes, id, node) {
+		mark = fe_node_unlist(fe, node);
+		mutex_unlock(&fe->lock);
+		fe_watch_drop(mark);
+		fe_node_put(node);
+		mutex_lock(&fe->lock);
+	}
+	mutex_unlock(&fe->lock);
+	xa_for_each(&fe->files, id, file)
+		fe_file_drop(fe, id, 0);
+	flush_work(&fe->note_work);
+	pr_info("fuse-export: %s: unexported\n", fe->info.host_dir);
+}
+
 static int __init fe_init(void)
 {
 	struct host_fuse_info info;
@@ -508,16 +591,7 @@ static int __init fe_init(void)
 	}
 	if (!count)
 		return 0;
-
-	err = fe_watch_init();
-	if (err)
-		pr_err("fuse-export: no watch on guest changes: %d\n", err);
-	/* Several requests at a time: one may wait on the disk. */
-	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
-	if (!fe_wq)
-		return -ENOMEM;
-	err = request_irq(HOST_IRQ_FUSE, fe_interrupt, 0, "fuse-export",
-			  NULL);
+	err = fe_setup();
 	if (err)
 		return err;
 	task = kthread_run(fe_starter, NULL, "fuse-export");

@@ -102,6 +102,10 @@ struct fe_req {
 	size_t outlen;			/* set by the handler */
 };
 
+/* Exports made and ended at run time (export.c, control.c). */
+int fe_export_start(int n);
+void fe_export_stop(int n);
+
 /* Node ids (export.c). */
 struct fe_node *fe_node_get(struct fe_export *fe, u64 id);
 void fe_node_put(struct fe_node *node);

@@ -36,6 +36,26 @@ struct host_fuse_info {
 int host_fuse_info(int n, struct host_fuse_info *info);
 
 /**
+ * host_fuse_add() - mount an export while the guest runs.
+ * @spec: as fuse= takes it, "fuse=HOSTDIR[:GUESTPATH][,ro]...".
+ * @msg, @len: where the reason for a refusal goes.
+ *
+ * Returns the export's number (for host_fuse_info() and the rest), or -1.
+ */
+int host_fuse_add(const char *spec, char *msg, unsigned long len);
+
+/**
+ * host_fuse_find() - the number of the mounted export on @host_dir, or -1.
+ */
+int host_fuse_find(const char *host_dir);
+
+/**
+ * host_fuse_remove() - unmount export @n (lazily: a host program inside
+ * gets errors).  Its reading thread then ends.
+ */
+void host_fuse_remove(int n);
+
+/**
  * host_fuse_start() - start reading export @n's requests.
  * @bufs, @nbufs: the buffers requests are read into, @size bytes each, in
  *                the kernel's address space; all of them start out free.

@@ -572,6 +572,72 @@ fuse_sigkill() {
 		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
 }
 
+# Exports made and ended at run time through the control socket
+# (umctl NAME export/unexport), on a guest booted without fuse=.
+fuse_runtime() {
+	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-runtime.log mnt full
+	local uml=$FUSE_DIR/uml umctl out rc
+	mnt=$(fuse_mountpoint rt)
+	full=$(fuse_mountpoint rt-full)
+	touch "$full/something"
+	mkdir -p "$uml"
+	[ ${#AS_GUEST[@]} -eq 0 ] || chown "$GUEST_UID" "$uml"
+	umctl=("${AS_GUEST[@]}" "$TOP/tools/umctl" --uml-dir "$uml" fuse-rt)
+	guest_start "$log" "ubd0=$img" mem=256M umid=fuse-rt uml_dir="$uml"
+	CHECK_LOGS=("$log" "$log.err")
+	if ! guest_wait_log '^FUSE-GUEST-READY' "$BOOT_TIMEOUT"; then
+		guest_stop KILL
+		fail fuse-runtime "the guest never got ready" "$log" "$log.err"
+		return
+	fi
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export "umctl said: $out" \
+		sh -c "[ '$out' = 'guest / on host $mnt' ] && grep -q ' $mnt fuse' /proc/self/mounts"
+	out=$(guest_do "$mnt" rt1 'cat /etc/hostname')
+	check fuse-umctl-export-serves "guest_do said: $out" test "$out" = linux
+	out=$("${umctl[@]}" export "$full" 2>&1)
+	rc=$?
+	check fuse-umctl-export-non-empty-refused "status $rc, said: $out" \
+		sh -c "[ $rc = 1 ] && echo '$out' | grep -q 'not empty' &&
+			! grep -q ' $full ' /proc/self/mounts"
+	out=$("${umctl[@]}" export "$FUSE_DIR/rt-missing" 2>&1)
+	rc=$?
+	check fuse-umctl-export-missing-refused "status $rc, said: $out" \
+		sh -c "[ $rc != 0 ] && echo '$out' | grep -q 'No such file'"
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export-twice-refused "said: $out" grep -q 'exported already' <<<"$out"
+	out=$("${umctl[@]}" export "$mnt/root" 2>&1)
+	check fuse-umctl-export-inside-refused "said: $out" grep -q 'inside an export' <<<"$out"
+	if [ "$(id -u)" = 0 ] && [ ${#AS_GUEST[@]} -gt 0 ]; then
+		chmod 0600 /dev/fuse
+		out=$("${umctl[@]}" export "$(fuse_mountpoint rt-nodev)" 2>&1)
+		rc=$?
+		chmod 0666 /dev/fuse
+		check fuse-umctl-export-without-dev-fuse-refused "status $rc, said: $out" \
+			sh -c "[ $rc = 1 ] && echo '$out' | grep -q '/dev/fuse: Permission denied'"
+	fi
+	out=$("${umctl[@]}" unexport "$mnt" 2>&1)
+	check fuse-umctl-unexport "umctl said: $out" \
+		sh -c "[ '$out' = unexported ] && ! grep -q ' $mnt ' /proc/self/mounts"
+	out=$("${umctl[@]}" unexport "$mnt" 2>&1)
+	check fuse-umctl-unexport-again-refused "said: $out" test "$out" = "not exported"
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export-again "umctl said: $out" test "$out" = "guest / on host $mnt"
+	as_guest sh -c "echo runtime >'$mnt/root/runtime.txt'"
+	as_guest touch "$mnt/ctl/stop"
+	if ! guest_wait_exit "$BOOT_TIMEOUT"; then
+		guest_stop KILL
+		fail fuse-runtime-power-off "the guest did not end" "$log"
+		return
+	fi
+	check fuse-runtime-unmounted-at-exit "still mounted after power-off" fuse_gone "$mnt"
+	CHECK_LOGS=("$img.fsck")
+	check fuse-runtime-fsck-clean "e2fsck -fn found problems" \
+		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
+	check fuse-runtime-write-in-image "runtime.txt not in the image" \
+		test "$(debugfs -R "cat /root/runtime.txt" "$img" 2>/dev/null)" = runtime
+}
+
 # fuse_refused NAME WANT ARG...: refused before boot, status 2, WANT said.
 fuse_refused() {
 	local name=$1 want=$2 log=$TEST_DIR/fuse-refused-$1.log
@@ -602,6 +668,7 @@ if fuse_usable; then
 	fuse_refusals
 	fuse_main
 	fuse_sigkill
+	fuse_runtime
 else
 	skip fuse "$FUSE_WHY"
 fi
