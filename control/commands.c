@@ -239,5 +239,7 @@ const struct control_cmd control_cmds[] = {
 	{ "config",	cmd_config,	false },
 	{ "remove",	cmd_remove,	false },
 	{ "exec",	control_exec,	false },
+	{ "export",	fe_control_export,	false },
+	{ "unexport",	fe_control_unexport,	false },
 	{ NULL }
 };

@@ -35,6 +35,10 @@ static inline void control_reply(struct host_control_req *req, bool err,
 /* "exec CMD ARG...": run a command in the guest (exec.c). */
 void control_exec(struct host_control_req *req, const char *args);
 
+/* "export" and "unexport": FUSE exports at run time (fuse-export/control.c). */
+void fe_control_export(struct host_control_req *req, const char *args);
+void fe_control_unexport(struct host_control_req *req, const char *args);
+
 /* "stop": hold the whole guest until "go" (mconsole.c). */
 void control_stop(struct host_control_req *req);
 

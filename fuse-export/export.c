@@ -28,6 +28,7 @@ static struct fe_export *fe_exports[HOST_FUSE_MAX];
 static struct workqueue_struct *fe_wq;
 /* The interrupt that says requests came, for every export. */
 static int fe_irq;
+static DEFINE_MUTEX(fe_setup_lock);	/* exports made at run time */
 
 /* The host side took the fuse= parameters; keep them away from init. */
 static int __init fe_param_seen(char *str)
@@ -129,7 +130,7 @@ u64 fe_node_add(struct fe_export *fe, struct path *path)
 	 * The watch, outside the lock (its events take the lock).  The
 	 * last name may have gone before the mark was on: look again.
 	 */
-	mark = fe_watch_add(fe, inode);
+	mark = fe_watch_add(fe, inode, id);
 	mutex_lock(&fe->lock);
 	if (node->listed)
 		node->mark = mark;
@@ -245,7 +246,7 @@ struct file *fe_file_get(struct fe_export *fe, u64 fh)
 	return file;
 }
 
-void fe_file_drop(struct fe_export *fe, u64 fh)
+void fe_file_drop(struct fe_export *fe, u64 fh, u64 lock_owner)
 {
 	struct file *file;
 
@@ -254,6 +255,8 @@ void fe_file_drop(struct fe_export *fe, u64 fh)
 	file = xa_erase(&fe->files, fh);
 	if (!file)
 		return;
+	/* Its flock() locks go with it; POSIX ones are their owner's. */
+	fe_release_locks(file, lock_owner);
 	/* An unlinked file's node went with its last name, or goes now. */
 	if (!file_inode(file)->i_nlink)
 		fe_node_unpin(fe, file_inode(file));
@@ -304,7 +307,12 @@ static void fe_answer(struct fe_export *fe, void *data, unsigned long len)
 	oh->unique = r.in.unique;
 	oh->error = err ? fe_wire_error(err) : 0;
 	oh->len = sizeof(*oh) + (err ? 0 : r.outlen);
+	/* Not before the host kernel heard of what changed before. */
+	fe_notes_wait(fe);
 	err = host_fuse_write(fe->n, data, oh->len);
+	/* A lock got for no one: let it go. */
+	if (err == -ENOENT && !oh->error)
+		fe_setlk_abandoned(fe, &r);
 	/* -ENOENT: the host kernel stopped waiting (an interrupt). */
 	if (err && err != -ENOENT)
 		pr_warn_ratelimited("fuse-export: %s: reply to request %u: %d\n",
@@ -317,6 +325,14 @@ static void fe_work(struct work_struct *work)
 
 	fe_answer(buf->fe, buf->data, buf->len);
 	host_fuse_give(buf->fe->n, buf->index);
+}
+
+bool fe_own_request(struct fe_export *fe)
+{
+	struct work_struct *work = current_work();
+
+	return work && work->func == fe_work &&
+	       container_of(work, struct fe_buf, work)->fe == fe;
 }
 
 static irqreturn_t fe_interrupt(int irq, void *dev_id)
@@ -383,6 +399,8 @@ static void fe_start(struct fe_export *fe)
 		fe->root->path = path;
 		hash_add(fe->by_inode, &fe->root->by_inode,
 			 (unsigned long)d_inode(path.dentry));
+		fe->root->mark = fe_watch_add(fe, d_inode(path.dentry),
+					      FUSE_ROOT_ID);
 	}
 	if (fe->info.uid >= 0) {
 		fe->cred = fe_make_cred(fe->info.uid, fe->info.gid);
@@ -442,8 +460,7 @@ static int fe_starter(void *unused)
 	return 0;
 }
 
-static struct fe_export *__init fe_alloc(int n,
-					 const struct host_fuse_info *info)
+static struct fe_export *fe_alloc(int n, const struct host_fuse_info *info)
 {
 	struct fe_export *fe = kzalloc(sizeof(*fe), GFP_KERNEL);
 
@@ -460,6 +477,8 @@ static struct fe_export *__init fe_alloc(int n,
 	xa_init_flags(&fe->nodes, XA_FLAGS_ALLOC);
 	xa_init_flags(&fe->files, XA_FLAGS_ALLOC1);
 	hash_init(fe->by_inode);
+	fe_notes_init(fe);
+	spin_lock_init(&fe->intr_lock);
 	/* The root: never forgotten, its path set by fe_start(). */
 	fe->root->id = FUSE_ROOT_ID;
 	fe->root->nlookup = 1;
@@ -472,6 +491,88 @@ static struct fe_export *__init fe_alloc(int n,
 	}
 	fe->next_node = FUSE_ROOT_ID + 1;
 	return fe;
+}
+
+/* What every export needs, made with the first one. */
+static int fe_setup(void)
+{
+	static int done;
+	int err;
+
+	if (done)
+		return 0;
+	err = fe_watch_init();
+	if (err)
+		pr_err("fuse-export: no watch on guest changes: %d\n", err);
+	/* Several requests at a time: one may wait on the disk. */
+	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
+	if (!fe_wq)
+		return -ENOMEM;
+	fe_irq = um_request_driver_irq(fe_interrupt, "fuse-export", NULL);
+	if (fe_irq < 0)
+		return fe_irq;
+	done = 1;
+	return 0;
+}
+
+/* Start an export mounted at run time (runtime.c). */
+int fe_export_start(int n)
+{
+	struct host_fuse_info info;
+	struct fe_export *fe;
+	unsigned long flags;
+	int err;
+
+	if (host_fuse_info(n, &info))
+		return -ENODEV;
+	mutex_lock(&fe_setup_lock);
+	err = fe_setup();
+	fe = err ? NULL : fe_alloc(n, &info);
+	if (fe) {
+		fe_exports[n] = fe;
+		fe_start(fe);
+		local_irq_save(flags);
+		host_irq_expect(fe_irq);
+		local_irq_restore(flags);
+	}
+	mutex_unlock(&fe_setup_lock);
+	if (err)
+		return err;
+	return fe ? 0 : -ENOMEM;
+}
+
+/*
+ * Export @n was unmounted on the host: answer nothing more from the
+ * guest, and let go of every inode and file it held, so that the guest's
+ * file systems are free again (runtime.c).
+ */
+void fe_export_stop(int n)
+{
+	struct fe_export *fe = fe_exports[n];
+	struct fe_mark *mark;
+	struct fe_node *node;
+	struct file *file;
+	unsigned long id;
+	int i;
+
+	if (!fe)
+		return;
+	fe->failed = true;
+	for (i = 0; i < fe->nbufs; i++)
+		flush_work(&fe->bufs[i].work);
+	mutex_lock(&fe->lock);
+	xa_for_each(&fe->nodes, id, node) {
+		mark = fe_node_unlist(fe, node);
+		mutex_unlock(&fe->lock);
+		fe_watch_drop(mark);
+		fe_node_put(node);
+		mutex_lock(&fe->lock);
+	}
+	mutex_unlock(&fe->lock);
+	xa_for_each(&fe->files, id, file)
+		fe_file_drop(fe, id, 0);
+	flush_work(&fe->note_work);
+	pr_info("fuse-export: %s: unexported\n", fe->info.host_dir);
 }
 
 static int __init fe_init(void)
@@ -492,17 +593,9 @@ static int __init fe_init(void)
 	}
 	if (!count)
 		return 0;
-
-	err = fe_watch_init();
+	err = fe_setup();
 	if (err)
-		pr_err("fuse-export: no watch on guest changes: %d\n", err);
-	/* Several requests at a time: one may wait on the disk. */
-	fe_wq = alloc_workqueue("fuse-export", WQ_UNBOUND, FE_BUFS);
-	if (!fe_wq)
-		return -ENOMEM;
-	fe_irq = um_request_driver_irq(fe_interrupt, "fuse-export", NULL);
-	if (fe_irq < 0)
-		return fe_irq;
+		return err;
 	task = kthread_run(fe_starter, NULL, "fuse-export");
 	return PTR_ERR_OR_ZERO(task);
 }

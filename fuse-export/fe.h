@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/path.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/fuse.h>
@@ -25,6 +26,9 @@
 #define FE_BUF_SIZE		(FE_MAX_WRITE + PAGE_SIZE)
 /* Requests one export answers at a time. */
 #define FE_BUFS			8
+
+/* Interrupted requests remembered. */
+#define FE_INTR_KEPT		FE_BUFS
 
 /* A handler's answer that must not be written: FORGET, INTERRUPT. */
 #define FE_NO_REPLY		1
@@ -74,6 +78,17 @@ struct fe_export {
 
 	struct fe_buf bufs[FE_BUFS];
 	int nbufs;
+
+	/* The last requests the host gave up (locks.c). */
+	spinlock_t intr_lock;
+	u64 interrupted[FE_INTR_KEPT];
+	unsigned int next_intr;
+
+	/* Notifications to the host kernel (watch.c). */
+	spinlock_t note_lock;
+	struct list_head notes;		/* waiting for room in the pipe */
+	unsigned long notes_queued;	/* in the pipe or on the list */
+	struct work_struct note_work;
 };
 
 /* A request being answered. */
@@ -87,6 +102,10 @@ struct fe_req {
 	size_t outlen;			/* set by the handler */
 };
 
+/* Exports made and ended at run time (export.c, control.c). */
+int fe_export_start(int n);
+void fe_export_stop(int n);
+
 /* Node ids (export.c). */
 struct fe_node *fe_node_get(struct fe_export *fe, u64 id);
 void fe_node_put(struct fe_node *node);
@@ -94,15 +113,22 @@ u64 fe_node_add(struct fe_export *fe, struct path *path);
 void fe_node_forget(struct fe_export *fe, u64 id, u64 nlookup);
 void fe_node_unpin(struct fe_export *fe, struct inode *inode);
 
-/* The watch on the inodes of nodes (watch.c). */
+/* Is the current task answering a request of @fe? (export.c) */
+bool fe_own_request(struct fe_export *fe);
+
+/* The watch on the inodes of nodes, the notifications (watch.c). */
 int fe_watch_init(void);
-struct fe_mark *fe_watch_add(struct fe_export *fe, struct inode *inode);
+bool fe_watching(void);
+struct fe_mark *fe_watch_add(struct fe_export *fe, struct inode *inode,
+			     u64 id);
 void fe_watch_drop(struct fe_mark *mark);
+void fe_notes_init(struct fe_export *fe);
+void fe_notes_wait(struct fe_export *fe);
 
 /* File handles (export.c). */
 u64 fe_file_add(struct fe_export *fe, struct file *file);
 struct file *fe_file_get(struct fe_export *fe, u64 fh);
-void fe_file_drop(struct fe_export *fe, u64 fh);
+void fe_file_drop(struct fe_export *fe, u64 fh, u64 lock_owner);
 
 /* Answer one request (ops.c): 0 and r->outlen, FE_NO_REPLY, or -errno. */
 int fe_dispatch(struct fe_req *r);
@@ -130,5 +156,15 @@ int fe_readdir(struct fe_req *r);
 int fe_fallocate(struct fe_req *r);
 int fe_lseek(struct fe_req *r);
 int fe_copy_file_range(struct fe_req *r);
+int fe_readdirplus(struct fe_req *r);
+
+/* Locks (locks.c). */
+int fe_getlk(struct fe_req *r);
+int fe_setlk(struct fe_req *r);
+int fe_flush(struct fe_req *r);
+int fe_interrupt_op(struct fe_req *r);
+bool fe_interrupted(struct fe_export *fe, u64 unique);
+void fe_setlk_abandoned(struct fe_export *fe, const struct fe_req *r);
+void fe_release_locks(struct file *file, u64 owner);
 
 #endif /* _FE_H */

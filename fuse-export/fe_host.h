@@ -36,6 +36,26 @@ struct host_fuse_info {
 int host_fuse_info(int n, struct host_fuse_info *info);
 
 /**
+ * host_fuse_add() - mount an export while the guest runs.
+ * @spec: as fuse= takes it, "fuse=HOSTDIR[:GUESTPATH][,ro]...".
+ * @msg, @len: where the reason for a refusal goes.
+ *
+ * Returns the export's number (for host_fuse_info() and the rest), or -1.
+ */
+int host_fuse_add(const char *spec, char *msg, unsigned long len);
+
+/**
+ * host_fuse_find() - the number of the mounted export on @host_dir, or -1.
+ */
+int host_fuse_find(const char *host_dir);
+
+/**
+ * host_fuse_remove() - unmount export @n (lazily: a host program inside
+ * gets errors).  Its reading thread then ends.
+ */
+void host_fuse_remove(int n);
+
+/**
  * host_fuse_start() - start reading export @n's requests.
  * @irq: the interrupt to raise, as the kernel half got it (the same for
  *       every export).
@@ -72,6 +92,29 @@ void host_fuse_give(int n, int buf);
  * host kernel no longer waits for it; another negative errno otherwise.
  */
 int host_fuse_write(int n, const void *data, unsigned long len);
+
+/**
+ * host_fuse_notify() - queue a notification for /dev/fuse, without waiting.
+ * @data, @len: the whole message (struct fuse_out_header first, unique 0),
+ *              at most HOST_FUSE_NOTE_MAX bytes.
+ *
+ * A host thread of the export writes it to /dev/fuse, in the order
+ * queued: writing it may wait for the host kernel to drop pages that a
+ * request this kernel has yet to answer holds, so the kernel never writes
+ * it itself.  Returns 0, -EAGAIN when the queue is full (try again later),
+ * or another negative errno.
+ */
+#define HOST_FUSE_NOTE_MAX	512
+int host_fuse_notify(int n, const void *data, unsigned long len);
+
+/**
+ * host_fuse_notes() - how far export @n's notifications have gone.
+ * @taken: set to how many the host thread has begun to write.
+ *
+ * Returns how many have been written to /dev/fuse (and so acted on by the
+ * host kernel), counting from the first host_fuse_notify() that succeeded.
+ */
+unsigned long host_fuse_notes(int n, unsigned long *taken);
 
 /**
  * host_fuse_ended() - has export @n ended on the host (unmounted from

@@ -31,6 +31,10 @@ struct fe_export {
 	unsigned int ring[HOST_FUSE_MAX_BUFS];
 	unsigned int head, tail;
 	int ended;
+
+	/* Notifications, kernel to /dev/fuse (chan_user.c). */
+	int note_pipe[2];
+	unsigned long notes_taken, notes_done;
 };
 
 extern struct fe_export fe_exports[HOST_FUSE_MAX];

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/slab.h>
 #include "fe.h"
 
 /*
@@ -30,6 +31,9 @@ static int fe_open_reply(struct fe_req *r, struct file *file,
 			 struct fuse_open_out *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* The guest tells of changes: the host's pages stay good (watch.c). */
+	if (fe_watching() && S_ISREG(file_inode(file)->i_mode))
+		out->open_flags = FOPEN_KEEP_CACHE;
 	out->fh = fe_file_add(r->fe, file);
 	if (!out->fh) {
 		fput(file);
@@ -146,7 +150,7 @@ int fe_release(struct fe_req *r)
 	err = fe_args(r, &in, sizeof(in));
 	if (err)
 		return err;
-	fe_file_drop(r->fe, in.fh);
+	fe_file_drop(r->fe, in.fh, in.lock_owner);
 	return 0;
 }
 
@@ -298,6 +302,8 @@ struct fe_dirbuf {
 	struct dir_context ctx;
 	char *buf;
 	size_t size, used;
+	size_t room;		/* what the reply may take */
+	bool plus;		/* each entry takes its entry_out too */
 	struct fuse_dirent *last;
 };
 
@@ -306,12 +312,15 @@ static bool fe_filldir(struct dir_context *ctx, const char *name, int namlen,
 {
 	struct fe_dirbuf *db = container_of(ctx, struct fe_dirbuf, ctx);
 	size_t reclen = FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + namlen);
+	size_t replen = db->plus ?
+		FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET_DIRENTPLUS + namlen) : reclen;
 	struct fuse_dirent *de;
 
 	if (db->last)
 		db->last->off = offset;
-	if (db->used + reclen > db->size)
+	if (db->used + reclen > db->size || replen > db->room)
 		return false;
+	db->room -= replen;
 	de = (struct fuse_dirent *)(db->buf + db->used);
 	de->ino = ino;
 	de->off = 0;
@@ -324,37 +333,115 @@ static bool fe_filldir(struct dir_context *ctx, const char *name, int namlen,
 	return true;
 }
 
-int fe_readdir(struct fe_req *r)
+/*
+ * Read directory @fh from @offset into @db: plain FUSE entries, as many
+ * as db->room allows.  Returns 0 or -errno.
+ */
+static int fe_read_dir(struct fe_req *r, struct fe_dirbuf *db, u64 fh,
+		       u64 offset, struct file **filep)
 {
-	struct fe_dirbuf db = { .ctx.actor = fe_filldir };
-	struct fuse_read_in in;
 	struct file *file;
 	loff_t pos;
 	int err;
 
-	err = fe_args(r, &in, sizeof(in));
-	if (err)
-		return err;
-	file = fe_file_get(r->fe, in.fh);
+	file = fe_file_get(r->fe, fh);
 	if (!file)
 		return -EBADF;
-	db.buf = r->out;
-	db.size = min_t(size_t, in.size, r->outmax);
-	if (file->f_pos != in.offset) {
-		pos = vfs_llseek(file, in.offset, SEEK_SET);
+	if (file->f_pos != offset) {
+		pos = vfs_llseek(file, offset, SEEK_SET);
 		if (pos < 0) {
 			fput(file);
 			return pos;
 		}
 	}
-	err = iterate_dir(file, &db.ctx);
+	db->ctx.actor = fe_filldir;
+	err = iterate_dir(file, &db->ctx);
 	/* All of it fitted: the last entry's next is where it ended. */
-	if (db.last && !db.last->off)
-		db.last->off = file->f_pos;
-	fput(file);
+	if (db->last && !db->last->off)
+		db->last->off = file->f_pos;
+	*filep = file;
 	/* An entry that does not fit ends the reply, not the directory. */
-	if (err && !db.used)
+	if (err && !db->used) {
+		fput(file);
 		return err;
+	}
+	return 0;
+}
+
+int fe_readdir(struct fe_req *r)
+{
+	struct fe_dirbuf db = {};
+	struct fuse_read_in in;
+	struct file *file;
+	int err;
+
+	err = fe_args(r, &in, sizeof(in));
+	if (err)
+		return err;
+	db.buf = r->out;
+	db.size = min_t(size_t, in.size, r->outmax);
+	db.room = db.size;
+	err = fe_read_dir(r, &db, in.fh, in.offset, &file);
+	if (err)
+		return err;
+	fput(file);
 	r->outlen = db.used;
+	return 0;
+}
+
+/*
+ * READDIRPLUS: each entry with what a LOOKUP of it answers, which the
+ * host kernel counts as a lookup (but for "." and "..", which it skips:
+ * those get node id 0, as does a name gone since it was read).  The names
+ * are read first and looked up after iterate_dir() let the directory go.
+ */
+int fe_readdirplus(struct fe_req *r)
+{
+	struct fe_dirbuf db = { .plus = true };
+	struct fuse_direntplus *dp;
+	struct fuse_dirent *de;
+	struct fuse_read_in in;
+	struct dentry *dentry;
+	struct file *file;
+	struct path path;
+	size_t off, used = 0;
+	int err;
+
+	err = fe_args(r, &in, sizeof(in));
+	if (err)
+		return err;
+	db.room = min_t(size_t, in.size, r->outmax);
+	db.size = db.room;
+	db.buf = kvmalloc(db.size, GFP_KERNEL);
+	if (!db.buf)
+		return -ENOMEM;
+	err = fe_read_dir(r, &db, in.fh, in.offset, &file);
+	if (err) {
+		kvfree(db.buf);
+		return err;
+	}
+	for (off = 0; off < db.used; off += FUSE_DIRENT_SIZE(de)) {
+		de = (struct fuse_dirent *)(db.buf + off);
+		dp = r->out + used;
+		memset(&dp->entry_out, 0, sizeof(dp->entry_out));
+		memcpy(&dp->dirent, de, FUSE_DIRENT_SIZE(de));
+		used += FUSE_DIRENTPLUS_SIZE(dp);
+		if (de->name[0] == '.' && (de->namelen == 1 ||
+		    (de->namelen == 2 && de->name[1] == '.')))
+			continue;
+		dentry = lookup_one_positive_unlocked(file_mnt_idmap(file),
+						      de->name,
+						      file->f_path.dentry,
+						      de->namelen);
+		if (IS_ERR(dentry))
+			continue;
+		path.mnt = mntget(file->f_path.mnt);
+		path.dentry = dentry;
+		if (fe_entry(r, &path, &dp->entry_out))
+			memset(&dp->entry_out, 0, sizeof(dp->entry_out));
+	}
+	fput(file);
+	kvfree(db.buf);
+	r->outlen = used;
 	return 0;
 }

@@ -15,6 +15,7 @@
  */
 #define FUSE_USE_VERSION 31
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,13 +29,37 @@
 #include <sys/wait.h>
 #include <fuse3/fuse_lowlevel.h>
 #include <host/driver.h>
-#include <host/say.h>
 #include "fe_user.h"
 
 struct fe_export fe_exports[HOST_FUSE_MAX];
 int fe_nr_exports;
 
 static const char fuse_dev[] = "/dev/fuse";
+
+/* Set while the guest runs: a refusal is the controller's answer. */
+static char *refusal;
+static size_t refusal_len;
+
+/*
+ * Print "linux: PARAM: " and the reason, or, for an export asked for at
+ * run time, keep the reason for the answer; returns -1.
+ */
+static int __attribute__((format(printf, 2, 3)))
+refuse(const char *param, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (refusal) {
+		vsnprintf(refusal, refusal_len, fmt, ap);
+	} else {
+		fprintf(stderr, "linux: %s: ", param);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	return -1;
+}
 
 static int fe_is_param(const char *arg)
 {
@@ -50,19 +75,19 @@ static int check_empty_dir(const char *param, const char *path)
 	int found = 0;
 
 	if (stat(path, &st) < 0)
-		return host_refuse(param, "%s: %s", path, strerror(errno));
+		return refuse(param, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return host_refuse(param, "%s: not a directory", path);
+		return refuse(param, "%s: not a directory", path);
 	dir = opendir(path);
 	if (!dir)
-		return host_refuse(param, "%s: %s", path, strerror(errno));
+		return refuse(param, "%s: %s", path, strerror(errno));
 	while ((de = readdir(dir)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			found = 1;
 	closedir(dir);
 	if (found)
-		return host_refuse(param, "%s: not empty (an export needs an empty directory to mount on)",
-				   path);
+		return refuse(param, "%s: not empty (an export needs an empty directory to mount on)",
+			      path);
 	return 0;
 }
 
@@ -100,13 +125,13 @@ static int parse_options(struct fe_export *e, const char *arg, char *opts,
 			*allow_other = 1;
 		else if (!strncmp(opt, "uid=", 4)) {
 			if (parse_id(opt + 4, &e->uid))
-				return host_refuse(arg, "%s: not a user id", opt);
+				return refuse(arg, "%s: not a user id", opt);
 		} else if (!strncmp(opt, "gid=", 4)) {
 			if (parse_id(opt + 4, &e->gid))
-				return host_refuse(arg, "%s: not a group id", opt);
+				return refuse(arg, "%s: not a group id", opt);
 		} else {
-			return host_refuse(arg, "%s: unknown option (%s)", opt,
-					   syntax);
+			return refuse(arg, "%s: unknown option (%s)", opt,
+				      syntax);
 		}
 	}
 	return 0;
@@ -122,10 +147,10 @@ static int fe_param(const char *arg)
 	int i, fd;
 
 	if (fe_nr_exports == HOST_FUSE_MAX)
-		return host_refuse(arg, "more than %d exports", HOST_FUSE_MAX);
+		return refuse(arg, "more than %d exports", HOST_FUSE_MAX);
 	spec = strdup(arg + 5);
 	if (!spec)
-		return host_refuse(arg, "out of memory");
+		return refuse(arg, "out of memory");
 	memset(e, 0, sizeof(*e));
 	e->fd = -1;
 	e->uid = -1;
@@ -138,31 +163,32 @@ static int fe_param(const char *arg)
 		*guest++ = '\0';
 	if (!*spec || (guest && *guest != '/')) {
 		free(spec);
-		return host_refuse(arg, "%s (HOSTDIR a host directory, GUESTPATH an absolute guest path)",
-				   syntax);
+		return refuse(arg, "%s (HOSTDIR a host directory, GUESTPATH an absolute guest path)",
+			      syntax);
 	}
 	if (parse_options(e, arg, opts, &allow_other_of[fe_nr_exports]))
 		goto fail;
 	if ((e->uid < 0) != (e->gid < 0)) {
-		host_refuse(arg, "uid= and gid= go together");
+		refuse(arg, "uid= and gid= go together");
 		goto fail;
 	}
 	if (check_empty_dir(arg, spec))
 		goto fail;
 	if (!realpath(spec, resolved)) {
-		host_refuse(arg, "%s: %s", spec, strerror(errno));
+		refuse(arg, "%s: %s", spec, strerror(errno));
 		goto fail;
 	}
 	for (i = 0; i < fe_nr_exports; i++)
-		if (!strcmp(fe_exports[i].host_dir, resolved)) {
-			host_refuse(arg, "%s is exported twice (also %s)", resolved,
-				    fe_exports[i].param);
+		if (!strcmp(fe_exports[i].host_dir, resolved) &&
+		    (!refusal || fe_exports[i].se)) {
+			refuse(arg, "%s is exported twice (also %s)", resolved,
+			       fe_exports[i].param);
 			goto fail;
 		}
 	fd = open(fuse_dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		host_refuse(arg, "%s: %s (this host offers no FUSE to this user)",
-			    fuse_dev, strerror(errno));
+		refuse(arg, "%s: %s (this host offers no FUSE to this user)",
+		       fuse_dev, strerror(errno));
 		goto fail;
 	}
 	close(fd);
@@ -172,7 +198,7 @@ static int fe_param(const char *arg)
 	e->guest_path = strdup(guest ? guest : "/");
 	free(spec);
 	if (!e->param || !e->host_dir || !e->guest_path)
-		return host_refuse(arg, "out of memory");
+		return refuse(arg, "out of memory");
 	fe_nr_exports++;
 	return 0;
 
@@ -203,12 +229,12 @@ static int mount_export(struct fe_export *e, int allow_other)
 	memset(&ops, 0, sizeof(ops));
 	e->se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
 	if (!e->se)
-		return host_refuse(e->param, "cannot set up a FUSE session");
+		return refuse(e->param, "cannot set up a FUSE session");
 	if (fuse_session_mount(e->se, e->host_dir)) {
 		fuse_session_destroy(e->se);
 		e->se = NULL;
-		return host_refuse(e->param, "cannot mount %s (is fusermount3 installed?)",
-				   e->host_dir);
+		return refuse(e->param, "cannot mount %s (is fusermount3 installed?)",
+			      e->host_dir);
 	}
 	e->fd = fuse_session_fd(e->se);
 	fcntl(e->fd, F_SETFD, FD_CLOEXEC);
@@ -248,7 +274,7 @@ static void unmount_all(void)
  * the re-execution of a reboot on purpose (the exports are mounted again
  * then, and this child stays for the program's real end).
  */
-static void unmounter(int fd)
+static void unmounter(int fd, int first, int last)
 {
 	static const int quiet[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	char byte;
@@ -266,7 +292,7 @@ static void unmounter(int fd)
 	close(0);
 	while (read(fd, &byte, 1) < 0 && errno == EINTR)
 		;
-	for (i = 0; i < fe_nr_exports; i++) {
+	for (i = first; i < last; i++) {
 		pid = fork();
 		if (pid == 0) {
 			execlp("fusermount3", "fusermount3", "-u", "-z", "-q",
@@ -279,7 +305,7 @@ static void unmounter(int fd)
 	_exit(0);
 }
 
-static int start_unmounter(void)
+static int start_unmounter(int first, int last)
 {
 	sigset_t all, old;
 	int fds[2];
@@ -293,7 +319,7 @@ static int start_unmounter(void)
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(fds[1]);
-		unmounter(fds[0]);
+		unmounter(fds[0], first, last);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fds[0]);
@@ -312,12 +338,143 @@ static int fe_prepare(struct host_cmdline *cl)
 	for (i = 0; i < fe_nr_exports; i++)
 		if (mount_export(&fe_exports[i], allow_other_of[i]))
 			return -1;
-	if (fe_nr_exports && start_unmounter()) {
+	if (fe_nr_exports && start_unmounter(0, fe_nr_exports)) {
 		fprintf(stderr, "linux: fuse=: cannot start the unmounter: %s\n",
 			strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Exports at run time (the controller's "export" and "unexport").  The
+ * mount runs fusermount3 and waits for it, with every signal blocked as
+ * at power-off; each such export gets an unmounter of its own.
+ */
+struct runtime_job {
+	const char *spec;
+	char *msg;
+	unsigned long len;
+	int n;			/* host_fuse_remove(): the export to unmount */
+	int result;
+};
+
+static void *runtime_add(void *arg)
+{
+	struct runtime_job *job = arg;
+	struct fe_export *e;
+	int n = fe_nr_exports, err;
+
+	refusal = job->msg;
+	refusal_len = job->len;
+	job->msg[0] = '\0';
+	err = fe_param(job->spec);
+	if (!err) {
+		e = &fe_exports[n];
+		err = mount_export(e, 0);
+		if (!err && start_unmounter(n, n + 1))
+			err = refuse(job->spec, "cannot start the unmounter: %s",
+				     strerror(errno));
+		if (err) {
+			if (e->se) {
+				fuse_session_unmount(e->se);
+				e->se = NULL;
+			}
+			/* The slot stays used: its thread may not run. */
+			e->fd = -1;
+		}
+	}
+	refusal = NULL;
+	job->result = err ? -1 : n;
+	return NULL;
+}
+
+static void *runtime_remove(void *arg)
+{
+	struct runtime_job *job = arg;
+
+	fuse_session_unmount(fe_exports[job->n].se);
+	fe_exports[job->n].se = NULL;
+	return NULL;
+}
+
+/*
+ * Run @fn on a thread of its own, with every signal blocked, and wait
+ * for it.  Mounting forks fusermount3 and waits for it: from a host
+ * thread with a stack of its own, not from the kernel's stack, and with
+ * no signal for the kernel taken meanwhile.
+ */
+static void run_on_thread(void *(*fn)(void *), struct runtime_job *job)
+{
+	sigset_t block, old;
+	pthread_t thread;
+
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (pthread_create(&thread, NULL, fn, job) == 0)
+		pthread_join(thread, NULL);
+	else
+		snprintf(job->msg, job->len, "cannot start a thread");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * Exports at run time (the controller's "export" and "unexport"); each
+ * such export gets an unmounter of its own.
+ */
+int host_fuse_add(const char *spec, char *msg, unsigned long len)
+{
+	struct runtime_job job = {
+		.spec = spec, .msg = msg, .len = len, .result = -1,
+	};
+
+	const char *dir = spec + 5;
+	size_t dlen = strcspn(dir, ":,");
+	int i;
+
+	/*
+	 * HOSTDIR in or on a mount of this guest's: looking at it would ask
+	 * this very kernel, which is waiting here.  (umctl made it absolute
+	 * and resolved.)
+	 */
+	for (i = 0; i < fe_nr_exports; i++) {
+		const char *hd = fe_exports[i].host_dir;
+		size_t hlen = strlen(hd);
+
+		if (!fe_exports[i].se || dlen < hlen || strncmp(dir, hd, hlen) ||
+		    (dlen > hlen && dir[hlen] != '/'))
+			continue;
+		snprintf(msg, len, "%.*s: %s", (int)dlen, dir,
+			 dlen == hlen ? "exported already" :
+			 "inside an export of this guest");
+		return -1;
+	}
+	msg[0] = '\0';
+	run_on_thread(runtime_add, &job);
+	return job.result;
+}
+
+int host_fuse_find(const char *host_dir)
+{
+	char resolved[PATH_MAX];
+	int i;
+
+	if (!realpath(host_dir, resolved))
+		return -1;
+	for (i = 0; i < fe_nr_exports; i++)
+		if (fe_exports[i].se && !strcmp(fe_exports[i].host_dir, resolved))
+			return i;
+	return -1;
+}
+
+void host_fuse_remove(int n)
+{
+	char msg[64];
+	struct runtime_job job = { .n = n, .msg = msg, .len = sizeof(msg) };
+
+	if (n < 0 || n >= fe_nr_exports || !fe_exports[n].se)
+		return;
+	run_on_thread(runtime_remove, &job);
 }
 
 int host_fuse_info(int n, struct host_fuse_info *info)

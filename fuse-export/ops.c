@@ -21,12 +21,15 @@
 
 /*
  * How long the host kernel may trust names and attributes without
- * asking again.  Zero: it asks at every use, which is what keeps it
- * coherent with changes made inside the guest (the first step; see
- * Documentation/fuse-export.rst).
+ * asking again, in seconds: long, since the guest tells it of every
+ * change (watch.c).  Without the watch, zero: it then asks at every use.
  */
-#define FE_ENTRY_TIMEOUT	0
-#define FE_ATTR_TIMEOUT		0
+#define FE_CACHE_TIMEOUT	3600
+
+static u64 fe_timeout(void)
+{
+	return fe_watching() ? FE_CACHE_TIMEOUT : 0;
+}
 
 /* Copy the fixed arguments, @size bytes; -EINVAL if the request is short. */
 int fe_args(struct fe_req *r, void *dst, size_t size)
@@ -107,8 +110,8 @@ int fe_entry(struct fe_req *r, struct path *path, struct fuse_entry_out *out)
 		return err;
 	}
 	fe_fill_attr(&out->attr, &st);
-	out->entry_valid = FE_ENTRY_TIMEOUT;
-	out->attr_valid = FE_ATTR_TIMEOUT;
+	out->entry_valid = fe_timeout();
+	out->attr_valid = fe_timeout();
 	out->nodeid = fe_node_add(r->fe, path);
 	return out->nodeid ? 0 : -ENOMEM;
 }
@@ -123,9 +126,11 @@ static int fe_init_op(struct fe_req *r)
 {
 	struct fuse_init_in in;
 	struct fuse_init_out out;
-	const u32 offered = FUSE_ASYNC_READ | FUSE_BIG_WRITES |
-			    FUSE_AUTO_INVAL_DATA | FUSE_PARALLEL_DIROPS |
-			    FUSE_MAX_PAGES;
+	u32 offered = FUSE_ASYNC_READ | FUSE_BIG_WRITES |
+		      FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES |
+		      FUSE_CACHE_SYMLINKS | FUSE_POSIX_LOCKS |
+		      FUSE_FLOCK_LOCKS | FUSE_DO_READDIRPLUS |
+		      FUSE_READDIRPLUS_AUTO;
 
 	/* Only the first four words are sure to be there. */
 	memset(&in, 0, sizeof(in));
@@ -136,6 +141,12 @@ static int fe_init_op(struct fe_req *r)
 		return -EPROTO;
 	if (r->fe->failed)
 		return -EIO;
+	/*
+	 * Without the notifications, a changed size or modification time
+	 * seen at a GETATTR is what drops the host's pages.
+	 */
+	if (!fe_watching())
+		offered |= FUSE_AUTO_INVAL_DATA;
 
 	memset(&out, 0, sizeof(out));
 	out.major = FUSE_KERNEL_VERSION;
@@ -218,7 +229,7 @@ static int fe_attr_reply(struct fe_req *r, const struct path *path)
 		return err;
 	memset(&out, 0, sizeof(out));
 	fe_fill_attr(&out.attr, &st);
-	out.attr_valid = FE_ATTR_TIMEOUT;
+	out.attr_valid = fe_timeout();
 	return fe_reply(r, &out, sizeof(out));
 }
 
@@ -843,17 +854,12 @@ static int fe_nothing(struct fe_req *r)
 	return 0;
 }
 
-static int fe_no_reply(struct fe_req *r)
-{
-	return FE_NO_REPLY;
-}
-
 typedef int (*fe_op)(struct fe_req *r);
 
 static const fe_op fe_ops[] = {
 	[FUSE_INIT]		= fe_init_op,
 	[FUSE_DESTROY]		= fe_nothing,
-	[FUSE_INTERRUPT]	= fe_no_reply,
+	[FUSE_INTERRUPT]	= fe_interrupt_op,
 	[FUSE_LOOKUP]		= fe_lookup,
 	[FUSE_FORGET]		= fe_forget,
 	[FUSE_BATCH_FORGET]	= fe_batch_forget,
@@ -878,7 +884,7 @@ static const fe_op fe_ops[] = {
 	[FUSE_CREATE]		= fe_create,
 	[FUSE_READ]		= fe_read,
 	[FUSE_WRITE]		= fe_write,
-	[FUSE_FLUSH]		= fe_nothing,
+	[FUSE_FLUSH]		= fe_flush,
 	[FUSE_RELEASE]		= fe_release,
 	[FUSE_FSYNC]		= fe_fsync,
 	[FUSE_OPENDIR]		= fe_opendir,
@@ -888,6 +894,10 @@ static const fe_op fe_ops[] = {
 	[FUSE_FALLOCATE]	= fe_fallocate,
 	[FUSE_LSEEK]		= fe_lseek,
 	[FUSE_COPY_FILE_RANGE]	= fe_copy_file_range,
+	[FUSE_GETLK]		= fe_getlk,
+	[FUSE_SETLK]		= fe_setlk,
+	[FUSE_SETLKW]		= fe_setlk,
+	[FUSE_READDIRPLUS]	= fe_readdirplus,
 };
 
 /* Operations that change the file system: refused on a read-only export. */

@@ -60,6 +60,10 @@ static const char usage[] =
 "  NAME COMMAND     send an mconsole command and print the answer:\n"
 "                   version, help, halt, reboot, cad, sysrq KEY, stop, go,\n"
 "                   log TEXT, proc FILE, config [NAME]\n"
+"  NAME export HOSTDIR [GUESTPATH] [--ro]\n"
+"                   serve the guest's GUESTPATH (default /) on the empty\n"
+"                   host directory HOSTDIR through FUSE (fuse= at boot)\n"
+"  NAME unexport HOSTDIR  unmount it\n"
 "\n"
 "Options:\n"
 "  --uml-dir DIR    UML_DIR (default ~/.uml; the guests' uml_dir=)\n"
@@ -508,6 +512,30 @@ static int cmd_wait(const char *name)
 	}
 }
 
+/*
+ * export HOSTDIR [GUESTPATH] [--ro], unexport HOSTDIR: the guest resolves
+ * no host path of ours, so HOSTDIR goes to it absolute (for unexport
+ * too: it is compared with what export resolved).
+ */
+static int absolute_export_dir(char **argv, int argc)
+{
+	static char buf[PATH_MAX];
+	int i;
+
+	if (strcmp(argv[0], "export") && strcmp(argv[0], "unexport"))
+		return 0;
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		if (!realpath(argv[i], buf))
+			return complain(EXIT_USAGE, "%s: %s", argv[i],
+					strerror(errno));
+		argv[i] = buf;
+		return 0;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[DATA_MAX * 2];
@@ -565,6 +593,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "wait"))
 		return i + 1 == argc ? cmd_wait(name) :
 		       complain(EXIT_USAGE, "wait takes no arguments");
+	err = absolute_export_dir(argv + i, argc - i);
+	if (err)
+		return err;
 	for (; i < argc; i++) {
 		size_t len = strlen(argv[i]);
 

@@ -9,8 +9,10 @@
 #              apt-get install fuse2fs)
 #
 # in one run: sequential 1 MiB writes and reads (MB/s, the write ending
-# with fsync), then create, stat and unlink of FILES empty files in one
-# directory (per second).  The work is a small Python program run as the
+# with fsync), 4 KiB reads of that file at random places for 3 s (IOPS;
+# what the host kernel kept cached of it counts, on both), then create,
+# stat and unlink of FILES empty files in one directory (per second), and
+# tar -x of a tarball of the host's /usr/share/doc (seconds).  The work is a small Python program run as the
 # guest user (nobody when we are root), since the mounts are that user's.
 #
 # Usage: tests/bench/fuse.sh
@@ -56,7 +58,7 @@ fi
 
 # The measurements, on the directory given; one line of figures.
 measure() {
-	"${AS[@]}" /usr/bin/python3 - "$1" "$MIB" "$FILES" <<'PY'
+	"${AS[@]}" /usr/bin/python3 - "$1" "$MIB" "$FILES" "$WORK/doc.tar" <<'PY'
 import os, sys, time
 top, mib, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 d = os.path.join(top, "bench")
@@ -78,6 +80,19 @@ while os.read(fd, 1 << 20):
     pass
 os.close(fd)
 read = mib / (time.monotonic() - t)
+
+# 4 KiB reads at random places, for 3 seconds.
+import random
+fd = os.open(big, os.O_RDONLY)
+size = mib << 20
+n = 0
+t = time.monotonic()
+while time.monotonic() - t < 3:
+    for _ in range(256):
+        os.pread(fd, 4096, random.randrange(size >> 12) << 12)
+    n += 256
+rand = n / (time.monotonic() - t)
+os.close(fd)
 os.unlink(big)
 
 names = [os.path.join(d, "f%05d" % i) for i in range(files)]
@@ -93,9 +108,17 @@ t = time.monotonic()
 for n in names:
     os.unlink(n)
 unlink = files / (time.monotonic() - t)
+
+import subprocess
+x = os.path.join(d, "tarx")
+os.mkdir(x)
+t = time.monotonic()
+subprocess.run(["tar", "-C", x, "-xf", sys.argv[4]], check=True)
+tarx = time.monotonic() - t
+subprocess.run(["rm", "-rf", x], check=True)
 os.rmdir(d)
-print("%8.0f %8.0f %9.0f %9.0f %9.0f" % (write * 1.048576, read * 1.048576,
-                                          create, stat, unlink))
+print("%8.0f %8.0f %8.0f %9.0f %9.0f %9.0f %7.1f" % (write * 1.048576,
+      read * 1.048576, rand, create, stat, unlink, tarx))
 PY
 }
 
@@ -108,11 +131,13 @@ if ! "$TOP/tools/mkrootimg" -f -o "$IMG" -s 2G \
 	exit 1
 fi
 cp --sparse=always "$IMG" "$WORK/offline.img"
+tar -C /usr/share -cf "$WORK/doc.tar" doc
+chmod 644 "$WORK/doc.tar"
 mkdir -p "$WORK/export" "$WORK/fuse2fs"
 [ ${#AS[@]} -eq 0 ] || chown 65534 "$IMG" "$WORK/offline.img" "$WORK/export" "$WORK/fuse2fs"
 
-printf '%-9s %8s %8s %9s %9s %9s\n' "" "write" "read" "create" "stat" "unlink"
-printf '%-9s %8s %8s %9s %9s %9s\n' "" "MB/s" "MB/s" "/s" "/s" "/s"
+printf '%-9s %8s %8s %8s %9s %9s %9s %7s\n' "" "write" "read" "4k-rand" "create" "stat" "unlink" "tar -x"
+printf '%-9s %8s %8s %8s %9s %9s %9s %7s\n' "" "MB/s" "MB/s" "IOPS" "/s" "/s" "/s" "s"
 
 env --default-signal "${AS[@]}" "$TOP/linux" "ubd0=$IMG" mem=512M \
 	"fuse=$WORK/export" </dev/null >"$WORK/guest.log" 2>&1 &

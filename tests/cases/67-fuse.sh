@@ -216,6 +216,24 @@ fuse_both_ways() {
 	check fuse-guest-unlink-mkdir-seen "listing: $(as_guest ls "$mnt/root/data" | paste -sd' ')" \
 		as_guest sh -c "test ! -e '$mnt/root/data/coh2.txt' && test -d '$mnt/root/data/gdir'"
 
+	# The host caches names, attributes and pages for long now: what it
+	# has just looked at, changed in the guest, must still show at once
+	# (the guest's notifications, fuse-export/watch.c).
+	as_guest sh -c "cd '$mnt/root/data' && ls -l >/dev/null && cat * >/dev/null 2>&1" || true
+	guest_do "$mnt" c0 'cd /root/data && printf 0123456789 >c1 && printf abc >c2 &&
+		printf old >c3 && printf new >c4' >/dev/null
+	as_guest sh -c "cd '$mnt/root/data' && ls -l >/dev/null && cat c1 c2 c3 c4 >/dev/null &&
+		stat c1 c2 c3 c4 >/dev/null"
+	guest_do "$mnt" c1 'cd /root/data && printf XY | dd of=c1 bs=1 seek=3 conv=notrunc 2>/dev/null &&
+		chmod 0604 c2 && ln c2 c2-link && truncate -s 4 c1 && mv c4 c3 && touch c5' >/dev/null
+	out=$(as_guest sh -c "cd '$mnt/root/data' && cat c1 && echo && stat -c '%a %h' c2 && cat c3 && echo &&
+		ls | grep -c '^c[0-9]' && stat -c %s c1")
+	check fuse-cached-guest-changes-seen "host saw: $(echo "$out" | paste -sd' ')" \
+		test "$(echo "$out" | paste -sd' ')" = "012X 604 2 new 5 4"
+	guest_do "$mnt" c2 'cd /root/data && rm c1 c2 c2-link c3 c5' >/dev/null
+	check fuse-cached-guest-removals-seen "left: $(as_guest ls "$mnt/root/data" | grep '^c[0-9]' | paste -sd' ')" \
+		test "$(as_guest ls "$mnt/root/data" | grep -c '^c[0-9]')" = 0
+
 	# Unlinked in the guest while open on the host: still readable.
 	as_guest sh -c "echo still-here >'$mnt/root/data/open.txt'"
 	as_guest sh -c "exec 3<'$mnt/root/data/open.txt'; sleep 3; cat <&3" \
@@ -252,6 +270,169 @@ assert 'user.test' in os.listxattr(p); os.removexattr(p, 'user.test')
 assert 'user.test' not in os.listxattr(p)"
 	check fuse-name-too-long "a 256-byte name was taken" \
 		as_guest sh -c "! touch '$mnt/root/data/$(printf 'n%.0s' $(seq 256))' 2>/dev/null"
+}
+
+# fuse_host_sums DIR / fuse_guest_sums MNT NAME GUESTDIR: one checksum over
+# the sha256 of every regular file under a directory, as the host (the
+# original) and the guest (through its own VFS) read them.
+fuse_host_sums() {
+	as_guest sh -c "cd '$1' && find . -type f -exec sha256sum {} + |
+		LC_ALL=C sort | sha256sum" | cut -c1-64
+}
+
+fuse_guest_sums() {
+	guest_do "$1" "$2" \
+		"cd '$3' && find . -type f -exec sha256sum {} + | sort | sha256sum" | cut -c1-64
+}
+
+# Real host tools on the export: rsync -a (twice, the second with
+# changes and --delete), tar -x, git, stress-ng's file-system stressors
+# and fio with verification; what they leave compared with what the guest
+# reads.
+fuse_real_tools() {
+	local mnt=$1 src=$FUSE_DIR/src d=$1/root/data out sum git
+	git=(env HOME="$FUSE_DIR" git -c user.name=t -c user.email=t@example.org
+		-c safe.directory='*' -c init.defaultBranch=main)
+	check fuse-rsync-a "rsync -a failed" as_guest rsync -a "$src/" "$d/rsync/"
+	sum=$(fuse_host_sums "$src")
+	out=$(fuse_guest_sums "$mnt" sums1 /root/data/rsync)
+	check fuse-rsync-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+	as_guest sh -c "echo changed >>'$src/a/hello.txt' && rm -r '$src/include/netfilter' &&
+		echo new >'$src/new-file'"
+	check fuse-rsync-a-delete-again "rsync -a --delete failed" \
+		as_guest rsync -a --delete "$src/" "$d/rsync/"
+	sum=$(fuse_host_sums "$src")
+	out=$(fuse_guest_sums "$mnt" sums2 /root/data/rsync)
+	check fuse-rsync-again-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+	check fuse-rsync-nothing-left-to-do "a third rsync still copied" \
+		test -z "$(as_guest rsync -a --delete -i "$src/" "$d/rsync/")"
+
+	as_guest tar -C "$src" -cf "$FUSE_DIR/tree.tar" .
+	as_guest mkdir "$d/tarx"
+	check fuse-tar-x "tar -x failed" as_guest tar -C "$d/tarx" -xf "$FUSE_DIR/tree.tar"
+	out=$(fuse_guest_sums "$mnt" sums3 /root/data/tarx)
+	check fuse-tar-x-checksums-in-guest "guest $out, host $sum" test "$out" = "$sum"
+
+	as_guest mkdir "$d/repo"
+	check fuse-git-init-add-commit "git failed" \
+		as_guest sh -c "cd '$d/repo' && cp -r '$src/include' . &&
+			$(printf '%q ' "${git[@]}") init -q &&
+			$(printf '%q ' "${git[@]}") add -A &&
+			$(printf '%q ' "${git[@]}") commit -qm first &&
+			$(printf '%q ' "${git[@]}") fsck --strict 2>&1 &&
+			test -z \"\$($(printf '%q ' "${git[@]}") status --porcelain)\""
+	out=$(guest_do "$mnt" gitguest 'cd /root/data/repo && cat .git/HEAD &&
+		echo guest-edit >>include/fs.h && echo x >guest-new')
+	check fuse-git-head-in-guest "guest read '$out'" test "$out" = "ref: refs/heads/main"
+	out=$(as_guest sh -c "cd '$d/repo' && $(printf '%q ' "${git[@]}") status --porcelain" | paste -sd,)
+	check fuse-git-status-sees-guest-edits "git status: '$out'" \
+		test "$out" = " M include/fs.h,?? guest-new"
+
+	as_guest mkdir "$d/stress"
+	check fuse-stress-ng-fs-stressors "stress-ng failed" \
+		as_guest sh -c "cd '$FUSE_DIR' && timeout 120 stress-ng --hdd 1 --hdd-bytes 8M \
+			--dir 1 --dir-dirs 256 --rename 1 --lockf 1 -t 8 --verify \
+			--temp-path '$d/stress' >'$FUSE_DIR/stress-ng.log' 2>&1 &&
+			grep -q 'successful run completed' '$FUSE_DIR/stress-ng.log'"
+
+	check fuse-fio-verify "fio failed" \
+		as_guest sh -c "cd '$FUSE_DIR' && timeout 120 fio --name=export \
+			--filename='$d/fio.bin' --size=32M --bs=64k --rw=randrw \
+			--ioengine=psync --numjobs=1 --verify=crc32c --do_verify=1 \
+			--verify_fatal=1 >'$FUSE_DIR/fio.log' 2>&1 &&
+			grep -q 'err= 0' '$FUSE_DIR/fio.log'"
+	sum=$(fuse_sum "$d/fio.bin")
+	out=$(guest_do "$mnt" fiosum 'sha256sum /root/data/fio.bin' | cut -c1-64)
+	check fuse-fio-file-checksum-in-guest "guest $out, host $sum" test "$out" = "$sum"
+}
+
+# fuse_wait_file FILE WORD: FILE holds WORD within 5 s.
+fuse_wait_file() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Locks across the boundary, flock() and POSIX both: one taken on the host
+# keeps the guest out and the other way round; a host waiting for a guest's
+# lock gets it when the guest lets go.  tests/lib/fuse_lock.c, built
+# static, runs on both sides.
+fuse_locks() {
+	local mnt=$1 lk=$FUSE_DIR/fuse_lock kind f out holder
+	if ! cc -static -O2 -o "$lk" "$TOP/tests/lib/fuse_lock.c" \
+		>"$lk.log" 2>&1; then
+		fail fuse-lock-helper "cannot build tests/lib/fuse_lock.c static" "$lk.log"
+		return
+	fi
+	chmod 755 "$lk"
+	as_guest cp "$lk" "$mnt/root/fuse_lock"
+	for kind in flock posix; do
+		f=/root/data/lock-$kind
+		as_guest "$lk" $kind "$mnt$f" hold 4 >"$lk.$kind.out" 2>&1 &
+		holder=$!
+		fuse_wait_file "$lk.$kind.out" locked
+		out=$(guest_do "$mnt" "lk1$kind" "/root/fuse_lock $kind $f try; echo \$?")
+		check "fuse-$kind-host-lock-keeps-guest-out" "guest's try gave '$out'" \
+			test "$out" = 1
+		wait "$holder"
+		out=$(guest_do "$mnt" "lk2$kind" "/root/fuse_lock $kind $f try; echo \$?")
+		check "fuse-$kind-host-unlock-lets-guest-in" "guest's try gave '$out'" \
+			test "$out" = 0
+
+		out=$(guest_do "$mnt" "lk3$kind" "(/root/fuse_lock $kind $f hold 6 >/tmp/held 2>&1 &)
+			sleep 1; cat /tmp/held")
+		check "fuse-$kind-guest-lock-held" "guest said '$out'" test "$out" = locked
+		as_guest "$lk" $kind "$mnt$f" try
+		check "fuse-$kind-guest-lock-keeps-host-out" "host's try gave $?" test $? = 1
+		if [ $kind = posix ]; then
+			out=$(as_guest "$lk" posix "$mnt$f" test)
+			check fuse-posix-getlk-sees-guest-lock "F_GETLK said '$out'" test "$out" = held
+		fi
+		out=$(timeout 20 "${AS_GUEST[@]}" "$lk" $kind "$mnt$f" wait)
+		check "fuse-$kind-host-waits-for-guest-lock" "host waited '$out' s" \
+			test "${out:-x}" -ge 1 -a "${out:-x}" -le 8
+	done
+}
+
+# mmap() on the host: a shared mapping reads what the guest wrote, writes
+# that the guest then reads, and sees a later guest write in place.
+fuse_mmap() {
+	local mnt=$1 out sum
+	guest_do "$mnt" mm0 'head -c 1048576 /dev/zero | tr "\0" G >/root/data/mm.bin' >/dev/null
+	coproc FUSE_MM {
+		as_guest /usr/bin/python3 -u -c "import mmap, hashlib, sys
+f = open(sys.argv[1], 'r+b'); m = mmap.mmap(f.fileno(), 0)
+print(m[:4].decode(), m[-4:].decode())
+m[4096:4100] = b'HOST'; m.flush()
+print(hashlib.sha256(m[:]).hexdigest())
+sys.stdin.readline()
+print(m[8192:8196].decode())" "$mnt/root/data/mm.bin" 2>&1
+	}
+	read -r -t 20 out <&"${FUSE_MM[0]}"
+	check fuse-mmap-host-reads-guest-data "mapping began '$out'" test "$out" = "GGGG GGGG"
+	read -r -t 20 sum <&"${FUSE_MM[0]}"
+	out=$(guest_do "$mnt" mm1 'dd if=/root/data/mm.bin bs=1 skip=4096 count=4 2>/dev/null; echo; sha256sum /root/data/mm.bin')
+	check fuse-mmap-host-write-in-guest "guest read: $(echo "$out" | paste -sd' ')" \
+		test "$(echo "$out" | head -n 1)" = HOST -a "$(echo "$out" | tail -n 1 | cut -c1-64)" = "$sum"
+	guest_do "$mnt" mm2 'printf GST2 | dd of=/root/data/mm.bin bs=1 seek=8192 conv=notrunc 2>/dev/null' >/dev/null
+	echo go >&"${FUSE_MM[1]}"
+	read -r -t 20 out <&"${FUSE_MM[0]}"
+	check fuse-mmap-host-sees-guest-write-in-place "mapping read '$out'" test "$out" = GST2
+	wait "$FUSE_MM_PID" 2>/dev/null
+}
+
+# A directory of many entries listed with attributes (READDIRPLUS).
+fuse_readdirplus() {
+	local mnt=$1 out
+	guest_do "$mnt" rdp 'mkdir /root/data/many && cd /root/data/many &&
+		i=0; while [ $i -lt 1500 ]; do echo $i >f$i; i=$((i + 1)); done' >/dev/null
+	out=$(as_guest sh -c "ls -l '$mnt/root/data/many' | grep -c '^-rw-r--r-- 1 '")
+	check fuse-readdirplus-ls-l "ls -l listed $out of 1500 files" test "$out" = 1500
+	out=$(as_guest sh -c "cd '$mnt/root/data/many' && cat f0 f777 f1499 | paste -sd' '")
+	check fuse-readdirplus-entries-usable "read '$out'" test "$out" = "0 777 1499"
 }
 
 fuse_readonly_export() {
@@ -307,7 +488,16 @@ fuse_main() {
 		sh -c "[ ${#AS_GUEST[@]} -eq 0 ] || ! ls '$mnt' >/dev/null 2>&1"
 
 	fuse_both_ways "$mnt" "$log"
+	fuse_locks "$mnt"
+	fuse_mmap "$mnt"
+	fuse_readdirplus "$mnt"
 	fuse_host_tools "$mnt"
+	if command -v rsync >/dev/null && command -v stress-ng >/dev/null &&
+		command -v fio >/dev/null && command -v git >/dev/null; then
+		fuse_real_tools "$mnt"
+	else
+		skip fuse-real-tools "rsync, git, stress-ng or fio missing (tools/install-deps)"
+	fi
 	fuse_readonly_export "$ro"
 	fuse_uid_export "$mnt" "$user"
 
@@ -382,6 +572,72 @@ fuse_sigkill() {
 		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
 }
 
+# Exports made and ended at run time through the control socket
+# (umctl NAME export/unexport), on a guest booted without fuse=.
+fuse_runtime() {
+	local img=$FUSE_DIR/root.img log=$TEST_DIR/fuse-runtime.log mnt full
+	local uml=$FUSE_DIR/uml umctl out rc
+	mnt=$(fuse_mountpoint rt)
+	full=$(fuse_mountpoint rt-full)
+	touch "$full/something"
+	mkdir -p "$uml"
+	[ ${#AS_GUEST[@]} -eq 0 ] || chown "$GUEST_UID" "$uml"
+	umctl=("${AS_GUEST[@]}" "$TOP/tools/umctl" --uml-dir "$uml" fuse-rt)
+	guest_start "$log" "ubd0=$img" mem=256M umid=fuse-rt uml_dir="$uml"
+	CHECK_LOGS=("$log" "$log.err")
+	if ! guest_wait_log '^FUSE-GUEST-READY' "$BOOT_TIMEOUT"; then
+		guest_stop KILL
+		fail fuse-runtime "the guest never got ready" "$log" "$log.err"
+		return
+	fi
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export "umctl said: $out" \
+		sh -c "[ '$out' = 'guest / on host $mnt' ] && grep -q ' $mnt fuse' /proc/self/mounts"
+	out=$(guest_do "$mnt" rt1 'cat /etc/hostname')
+	check fuse-umctl-export-serves "guest_do said: $out" test "$out" = linux
+	out=$("${umctl[@]}" export "$full" 2>&1)
+	rc=$?
+	check fuse-umctl-export-non-empty-refused "status $rc, said: $out" \
+		sh -c "[ $rc = 1 ] && echo '$out' | grep -q 'not empty' &&
+			! grep -q ' $full ' /proc/self/mounts"
+	out=$("${umctl[@]}" export "$FUSE_DIR/rt-missing" 2>&1)
+	rc=$?
+	check fuse-umctl-export-missing-refused "status $rc, said: $out" \
+		sh -c "[ $rc != 0 ] && echo '$out' | grep -q 'No such file'"
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export-twice-refused "said: $out" grep -q 'exported already' <<<"$out"
+	out=$("${umctl[@]}" export "$mnt/root" 2>&1)
+	check fuse-umctl-export-inside-refused "said: $out" grep -q 'inside an export' <<<"$out"
+	if [ "$(id -u)" = 0 ] && [ ${#AS_GUEST[@]} -gt 0 ]; then
+		chmod 0600 /dev/fuse
+		out=$("${umctl[@]}" export "$(fuse_mountpoint rt-nodev)" 2>&1)
+		rc=$?
+		chmod 0666 /dev/fuse
+		check fuse-umctl-export-without-dev-fuse-refused "status $rc, said: $out" \
+			sh -c "[ $rc = 1 ] && echo '$out' | grep -q '/dev/fuse: Permission denied'"
+	fi
+	out=$("${umctl[@]}" unexport "$mnt" 2>&1)
+	check fuse-umctl-unexport "umctl said: $out" \
+		sh -c "[ '$out' = unexported ] && ! grep -q ' $mnt ' /proc/self/mounts"
+	out=$("${umctl[@]}" unexport "$mnt" 2>&1)
+	check fuse-umctl-unexport-again-refused "said: $out" test "$out" = "not exported"
+	out=$("${umctl[@]}" export "$mnt" 2>&1)
+	check fuse-umctl-export-again "umctl said: $out" test "$out" = "guest / on host $mnt"
+	as_guest sh -c "echo runtime >'$mnt/root/runtime.txt'"
+	as_guest touch "$mnt/ctl/stop"
+	if ! guest_wait_exit "$BOOT_TIMEOUT"; then
+		guest_stop KILL
+		fail fuse-runtime-power-off "the guest did not end" "$log"
+		return
+	fi
+	check fuse-runtime-unmounted-at-exit "still mounted after power-off" fuse_gone "$mnt"
+	CHECK_LOGS=("$img.fsck")
+	check fuse-runtime-fsck-clean "e2fsck -fn found problems" \
+		sh -c "e2fsck -fn '$img' >'$img.fsck' 2>&1"
+	check fuse-runtime-write-in-image "runtime.txt not in the image" \
+		test "$(debugfs -R "cat /root/runtime.txt" "$img" 2>/dev/null)" = runtime
+}
+
 # fuse_refused NAME WANT ARG...: refused before boot, status 2, WANT said.
 fuse_refused() {
 	local name=$1 want=$2 log=$TEST_DIR/fuse-refused-$1.log
@@ -412,6 +668,7 @@ if fuse_usable; then
 	fuse_refusals
 	fuse_main
 	fuse_sigkill
+	fuse_runtime
 else
 	skip fuse "$FUSE_WHY"
 fi
