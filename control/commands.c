@@ -48,6 +48,8 @@ static const char help_text[] =
 "    proc FILE      the contents of /proc/FILE\n"
 "    config         list what can be configured\n"
 "    config NAME    show NAME's configuration (config mem)\n"
+"    config mem=-SIZE  unplug SIZE of memory, back to the host\n"
+"    config mem=+SIZE  plug it in again (up to mem_max=)\n"
 "    exec CMD ARG.. run CMD in the guest as root; its output, then\n"
 "                   \"exit N\" or \"signal N\"\n";
 
@@ -201,16 +203,16 @@ out:
 
 static void cmd_config(struct host_control_req *req, const char *args)
 {
-	char text[64];
-
 	if (!*args) {
 		control_reply(req, false, "mem\n");
 		return;
 	}
 	if (!strcmp(args, "mem")) {
-		snprintf(text, sizeof(text), "%luK",
-			 totalram_pages() << (PAGE_SHIFT - 10));
-		control_reply(req, false, text);
+		memplug_show(req);
+		return;
+	}
+	if (!strncmp(args, "mem=", 4)) {
+		memplug_config(req, args + 4);
 		return;
 	}
 	if (strchr(args, '='))

@@ -38,4 +38,8 @@ void control_exec(struct host_control_req *req, const char *args);
 /* "stop": hold the whole guest until "go" (mconsole.c). */
 void control_stop(struct host_control_req *req);
 
+/* "config mem" and "config mem=..." (memplug.c); @arg follows "mem=". */
+void memplug_show(struct host_control_req *req);
+void memplug_config(struct host_control_req *req, const char *arg);
+
 #endif /* _CONTROL_H */

@@ -14,7 +14,8 @@
 struct host_boot_info {
 	const char *cmdline;		/* the guest command line, joined */
 	unsigned long phys_start;	/* first usable physical address */
-	unsigned long phys_end;		/* end of physical memory */
+	unsigned long phys_end;		/* end of physical memory (mem_max=) */
+	unsigned long mem_boot;		/* bytes of it the guest boots with (mem=) */
 	const char *initrd;		/* initrd= file, or NULL */
 	unsigned long initrd_size;	/* its size in bytes */
 };
