@@ -18,6 +18,8 @@
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -80,31 +82,31 @@ static bool too_little_left(unsigned long n)
  */
 static unsigned long unplug_pages(unsigned long want, bool release, int *err)
 {
-	unsigned int order = MAX_PAGE_ORDER;
-	unsigned long done = 0, n;
+	unsigned long done = 0, blocks = 0, n;
+	unsigned int order = MAX_PAGE_ORDER, top;
+	u64 start = ktime_get_ns(), host_ns = 0, t;
 	struct page *page;
 
 	*err = 0;
 	while (done < want) {
-		while ((1UL << order) > want - done)
+		/* Each block as large as may be: free large blocks come back. */
+		top = min_t(unsigned int, MAX_PAGE_ORDER, ilog2(want - done));
+		order = min(order + 1, top);
+		if (release)
+			while (order && too_little_left(1UL << order))
+				order--;
+		if (release && too_little_left(1UL << order))
+			break;
+		while (!(page = alloc_pages(block_gfp(order), order)) && order)
 			order--;
-		if (release && too_little_left(1UL << order)) {
-			if (!order)
-				break;
-			order--;
-			continue;
-		}
-		page = alloc_pages(block_gfp(order), order);
-		if (!page) {
-			if (!order)
-				break;
-			order--;
-			continue;
-		}
+		if (!page)
+			break;
 		n = 1UL << order;
 		if (release) {
+			t = ktime_get_ns();
 			*err = host_physmem_release((unsigned long)page_address(page),
 						    n << PAGE_SHIFT);
+			host_ns += ktime_get_ns() - t;
 			if (*err) {
 				__free_pages(page, order);
 				break;
@@ -115,8 +117,11 @@ static unsigned long unplug_pages(unsigned long want, bool release, int *err)
 		list_add(&page->lru, &unplugged);
 		unplugged_pages += n;
 		done += n;
+		blocks++;
 		cond_resched();
 	}
+	pr_info("control: took %lu pages in %lu blocks in %llu us (%llu us in the host)\n",
+		done, blocks, (ktime_get_ns() - start) / 1000, host_ns / 1000);
 	return done;
 }
 

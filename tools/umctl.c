@@ -27,6 +27,7 @@
 #define EXIT_USAGE	2
 #define EXIT_NO_GUEST	3	/* no such guest, or it is not running */
 #define EXIT_NO_ANSWER	4	/* no answer in time, or a broken one */
+#define EXIT_UNKNOWN_END 255	/* wait: the guest ended without a status */
 
 #define MAGIC		0xcafebabeU
 #define VERSION		2
@@ -51,7 +52,9 @@ static const char usage[] =
 "                   run directories of guests that were killed are removed\n"
 "  NAME status      whether NAME runs, its pid, uptime, memory, kernel;\n"
 "                   --json for the same as one JSON object\n"
-"  NAME wait        wait until NAME has ended (a reboot is not an end)\n"
+"  NAME wait        wait until NAME has ended (a reboot is not an end);\n"
+"                   exits with the guest's exit status, 255 if it ended\n"
+"                   without one (killed by SIGKILL)\n"
 "  NAME exec CMD    run CMD in the guest as root (found in /sbin, /bin,\n"
 "                   /usr/sbin, /usr/bin unless it has a /); its output\n"
 "                   and errors come on standard output, its input is empty;\n"
@@ -68,8 +71,7 @@ static const char usage[] =
 "\n"
 "Exit status: 0 done; 1 the guest answered with an error; 2 bad usage;\n"
 "3 no such guest, or it is not running; 4 no answer in time, or a broken\n"
-"one.  wait exits 0 once the guest has ended, whatever its own status;\n"
-"exec exits with the command's status.\n";
+"one.  wait exits with the guest's status; exec with the command's.\n";
 
 static const char *uml_dir;
 static int timeout_secs = 10;
@@ -481,11 +483,31 @@ static bool ended(long pid)
  * The guest's lock on its pid file goes when it ends, and also for a
  * moment when it reboots (same pid): then the name comes back.
  */
+/*
+ * The exit status a guest that ended wrote into its pid file, which
+ * @fd still holds open (Documentation/control.rst); -1 when none.
+ */
+static int exit_status_in(int fd)
+{
+	char buf[128], *line;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int status;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	line = strstr(buf, "\nexit ");
+	if (!line || sscanf(line, "\nexit %d", &status) != 1 ||
+	    status < 0 || status > 255)
+		return -1;
+	return status;
+}
+
 static int cmd_wait(const char *name)
 {
 	char path[PATH_MAX];
 	long pid = guest_pid(name);
-	int fd, i;
+	int fd, i, status;
 
 	if (pid <= 0)
 		return complain(EXIT_NO_GUEST, "%s: not running", name);
@@ -495,7 +517,10 @@ static int cmd_wait(const char *name)
 		if (fd >= 0) {
 			while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 				;
+			status = exit_status_in(fd);
 			close(fd);
+			if (status >= 0)
+				return status;
 		}
 		/* Rebooting: wait for the name to come back, up to 10 s. */
 		for (i = 0; i < 100 && !ended(pid); i++) {
@@ -503,8 +528,11 @@ static int cmd_wait(const char *name)
 				break;
 			usleep(100000);
 		}
-		if (ended(pid) || guest_pid(name) != pid)
-			return 0;
+		if (ended(pid) || guest_pid(name) != pid) {
+			fprintf(stderr, "umctl: %s ended without an exit status (killed?)\n",
+				name);
+			return EXIT_UNKNOWN_END;
+		}
 	}
 }
 

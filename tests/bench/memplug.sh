@@ -10,8 +10,10 @@
 # allocated size on the host before and after the unplug.
 #
 #   tests/bench/memplug.sh [MIB...]     sizes, default 256 1024
+#   UPSTREAM=PROGRAM: upstream's UML (default build/upstream/linux)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+upstream=${UPSTREAM:-$top/build/upstream/linux}
 out=$top/build/bench
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(256 1024)
@@ -59,10 +61,10 @@ run() {
 	sleep 1
 	b0=$(mem_file_kib "$pid" "$pat")
 	t0=$(now_ms)
-	r1=$("${as_user[@]}" uml_mconsole "$sock" config mem=-${mib}M 2>&1 | tr '\n' ' ')
+	r1=$("${as_user[@]}" uml_mconsole "$sock" config mem=-${mib}M 2>/dev/null | tr '\n' ' ')
 	t1=$(now_ms)
 	b1=$(mem_file_kib "$pid" "$pat")
-	r2=$("${as_user[@]}" uml_mconsole "$sock" config mem=+${mib}M 2>&1 | tr '\n' ' ')
+	r2=$("${as_user[@]}" uml_mconsole "$sock" config mem=+${mib}M 2>/dev/null | tr '\n' ' ')
 	t2=$(now_ms)
 	echo "$name $mib: unplug: $r1; plug: $r2" >>"$out/memplug-replies.log"
 	"${as_user[@]}" uml_mconsole "$sock" halt >/dev/null 2>&1 || true
@@ -75,7 +77,7 @@ run() {
 
 : >"$out/memplug-replies.log"
 have_upstream=0
-[ -x "$top/build/upstream/linux" ] && have_upstream=1
+[ -x "$upstream" ] && have_upstream=1
 [ "$have_upstream" = 1 ] ||
 	echo "memplug.sh: no build/upstream/linux (run tests/bench/upstream-uml.sh)" >&2
 
@@ -83,16 +85,15 @@ printf '%-9s %5s %10s %10s %9s %14s %14s\n' kernel MiB "unplug ms" "GiB/s" "plug
 for mib in "${sizes[@]}"; do
 	read -r ou op ob oa < <(run "$top/linux" ours "$mib")
 	printf '%-9s %5s %10s %10s %9s %14s %14s\n' ours "$mib" "$ou" \
-		"$(awk -v m="$mib" -v t="$ou" 'BEGIN { printf "%.2f", t > 0 ? m / 1024 / (t / 1000) : 0 }')" \
+		"$(awk -v m="$mib" -v t="$ou" 'BEGIN { printf "%.2f", (t > 0 ? m / 1024 / (t / 1000) : 0) }')" \
 		"$op" "$ob" "$oa"
 	if [ "$have_upstream" = 1 ]; then
-		read -r uu up ub ua < <(run "$top/build/upstream/linux" upstream "$mib")
+		read -r uu up ub ua < <(run "$upstream" upstream "$mib")
 		printf '%-9s %5s %10s %10s %9s %14s %14s\n' upstream "$mib" "$uu" \
-			"$(awk -v m="$mib" -v t="$uu" 'BEGIN { printf "%.2f", t > 0 ? m / 1024 / (t / 1000) : 0 }')" \
+			"$(awk -v m="$mib" -v t="$uu" 'BEGIN { printf "%.2f", (t > 0 ? m / 1024 / (t / 1000) : 0) }')" \
 			"$up" "$ub" "$ua"
 		awk -v a="$ou" -v b="$uu" -v c="$op" -v d="$up" -v m="$mib" 'BEGIN {
-			printf "ratio     %5s  unplug time ours/upstream %.3f, plug time ours/upstream %.2f\n",
-				m, b > 0 ? a / b : 0, d > 0 ? c / d : 0 }'
+			printf "ratio     %5s  unplug time ours/upstream %.3f, plug time ours/upstream %.2f\n", m, (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
 	fi
 done
 echo "(replies in $out/memplug-replies.log)"

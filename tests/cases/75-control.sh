@@ -404,19 +404,25 @@ ctl_exec() {
 
 # ctl_ending HOW: start a guest, end it that way, check its run directory.
 ctl_ending() {
-	local how=$1 name=ctl-end-$1 why=() out
-	case $how in
-	panic) ctl_start "$name" "mem=$BOOT_MEM" umid="$name" uml_dir="$CTL_UML" ;;
-	*) ctl_start "$name" "${IDLE_ARGS[@]}" umid="$name" uml_dir="$CTL_UML" ;;
-	esac
+	local how=$1 name=ctl-end-$1 why=() out waiter status want
+	ctl_start "$name" "${IDLE_ARGS[@]}" umid="$name" uml_dir="$CTL_UML"
 	if ! ctl_wait_ready; then
 		guest_stop KILL
 		fail "control-run-dir-gone-after-$how" "no control socket" "${CHECK_LOGS[@]}"
 		return
 	fi
+	# umctl wait exits with the guest's status (none after SIGKILL: 255).
+	ctl_umctl "$name" wait >"$CTL/wait-$how.out" 2>&1 &
+	waiter=$!
+	sleep 0.5
 	case $how in
 	sigterm) guest_stop TERM ;;
-	panic) guest_wait_exit "$BOOT_TIMEOUT" || guest_stop KILL ;;
+	panic)
+		# sysrq c: the kernel panics (the waiter is in place by now).
+		ctl_umctl "$name" sysrq c >/dev/null 2>&1
+		guest_wait_exit "$BOOT_TIMEOUT" || guest_stop KILL
+		grep -aq 'Kernel panic' "$GUEST_LOG" || why+=("no panic after sysrq c")
+		;;
 	sigkill)
 		guest_stop KILL
 		# A client of the dead guest: a clear error at once, no hang.
@@ -427,6 +433,23 @@ ctl_ending() {
 	esac
 	[ -e "$CTL_UML/$name" ] && why+=("$CTL_UML/$name is still there")
 	verdict "control-run-dir-gone-after-$how" "${why[@]}"
+
+	why=()
+	want=$GUEST_STATUS
+	[ "$how" = sigkill ] && want=255
+	[ "$how" = panic ] && [ "$want" = 0 ] && why+=("the panicked guest exited 0")
+	if wait_pid_exit "$waiter" 20; then
+		wait "$waiter"
+		status=$?
+		[ "$status" = "$want" ] ||
+			why+=("umctl wait exited $status, the guest $GUEST_STATUS: want $want ($(cat "$CTL/wait-$how.out"))")
+		[ "$how" = sigkill ] && ! grep -q 'without an exit status' "$CTL/wait-$how.out" &&
+			why+=("umctl wait did not say the status is unknown")
+	else
+		kill "$waiter"
+		why+=("umctl wait still waiting")
+	fi
+	verdict "control-wait-status-after-$how" "${why[@]}"
 }
 
 # A guest killed with SIGKILL leaves a stale directory: uml_mconsole gets

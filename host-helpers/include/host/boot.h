@@ -37,6 +37,13 @@ void um_boot(const struct host_boot_info *info);
  */
 void host_exit(int status) __attribute__((noreturn));
 
+/*
+ * The status host_exit() ends the program with, for the drivers' exit
+ * hooks to tell (the control driver writes it for umctl wait); -1 while
+ * running and when host_restart() starts the program again.
+ */
+extern int host_exit_status;
+
 /* Start the program afresh with its original arguments (a reboot). */
 void host_restart(void) __attribute__((noreturn));
 
