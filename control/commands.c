@@ -51,7 +51,8 @@ static const char help_text[] =
 "    config mem=-SIZE  unplug SIZE of memory, back to the host\n"
 "    config mem=+SIZE  plug it in again (up to mem_max=)\n"
 "    exec CMD ARG.. run CMD in the guest as root; its output, then\n"
-"                   \"exit N\" or \"signal N\"\n";
+"                   \"exit N\" or \"signal N\"\n"
+"    execin CMD ARG.. the same, its input from input ID HEX requests\n";
 
 static void cmd_help(struct host_control_req *req, const char *args)
 {
@@ -241,5 +242,7 @@ const struct control_cmd control_cmds[] = {
 	{ "config",	cmd_config,	false },
 	{ "remove",	cmd_remove,	false },
 	{ "exec",	control_exec,	false },
+	{ "execin",	control_execin,	false },
+	{ "input",	control_input,	false },
 	{ NULL }
 };

@@ -380,6 +380,21 @@ ctl_exec() {
 	# Many packets, every line, in order.
 	out=$("${um[@]}" exec -- seq 1 20000 2>&1 | md5sum)
 	[ "$out" = "$(seq 1 20000 | md5sum)" ] || why+=("seq 1 20000 came back changed")
+	# Standard input: umctl's own, all of it, binary included.
+	head -c 300000 /dev/urandom >"$CTL/exec-in"
+	out=$("${um[@]}" exec -- md5sum <"$CTL/exec-in" 2>&1)
+	[ "${out%% *}" = "$(md5sum <"$CTL/exec-in" | cut -d' ' -f1)" ] ||
+		why+=("300000 bytes of input came through as \"$out\"")
+	out=$(printf 'a\nb\nc\n' | "${um[@]}" exec -- sh -c 'wc -l; exit 5' 2>&1)
+	status=$?
+	[ $status -eq 5 ] && [ "$out" = 3 ] || why+=("input and exit 5: status $status, \"$out\"")
+	out=$("${um[@]}" exec -- sh -c 'read x || echo end-of-input' </dev/null 2>&1)
+	[ "$out" = end-of-input ] || why+=("empty input: \"$out\"")
+	# A command that stops reading early: no hang, its status.
+	seq 1 100000 >"$CTL/exec-seq"
+	out=$(timeout 30 "${um[@]}" exec -- head -n 2 <"$CTL/exec-seq" 2>&1)
+	status=$?
+	[ $status -eq 0 ] && [ "$out" = "$(printf '1\n2')" ] || why+=("head -n 2: status $status, \"$out\"")
 	out=$(ctl_mc "$name" exec echo via mconsole 2>/dev/null)
 	[[ $out == "OK via mconsole"*"exit 0" ]] || why+=("uml_mconsole exec: \"$out\"")
 	verdict control-exec "${why[@]}"
