@@ -327,16 +327,19 @@ void control_input(struct host_control_req *req, const char *args)
 {
 	struct control_exec *ex;
 	unsigned int id;
-	char text[32], *end;
+	const char *end;
+	char text[32];
 	u8 *data = NULL;
 	size_t len = 0;
 	ssize_t n = 0;
 	loff_t pos = 0;
+	int used = 0;
 
-	id = simple_strtoul(args, &end, 10);
-	end = skip_spaces(end);
+	if (sscanf(args, "%u%n", &id, &used) != 1)
+		id = 0;
+	end = skip_spaces(args + used);
 	len = strlen(end);
-	if (end == args || !id || len % 2) {
+	if (!id || len % 2) {
 		control_reply(req, true, "usage: input ID [HEX]");
 		return;
 	}

@@ -691,6 +691,28 @@ ctl_memplug_host_fails() {
 	"$UMCTL" --uml-dir "$CTL_UML" list >/dev/null 2>&1
 }
 
+# A HOME where ~/.uml cannot be made: a clear warning, and the guest boots
+# on without a control socket.
+ctl_home_unwritable() {
+	local home=$CTL/rohome log=$CTL/rohome.log saved=("${GUEST_CMD[@]}") why=()
+	mkdir -p "$home"
+	chmod 555 "$home"
+	CHECK_LOGS=("$log" "$log.err")
+	GUEST_CMD=(env --default-signal HOME="$home" "${AS_GUEST[@]}" "$LINUX")
+	guest_start "$log" "${IDLE_ARGS[@]}"
+	GUEST_CMD=("${saved[@]}")
+	if ! guest_wait_log "$IDLE_RE"; then
+		guest_stop KILL
+		fail control-home-unwritable "the guest did not boot" "${CHECK_LOGS[@]}"
+		return
+	fi
+	grep -aq "no control socket: cannot make $home/.uml: Permission denied (give uml_dir=DIR)" \
+		"$log" "$log.err" || why+=("no clear warning")
+	[ -e "$home/.uml" ] && why+=("$home/.uml was made")
+	guest_stop TERM
+	verdict control-home-unwritable "${why[@]}"
+}
+
 control_tests() {
 	if ! command -v uml_mconsole >/dev/null; then
 		fail control-uml-mconsole-installed "uml_mconsole is missing (package uml-utilities; make deps)"
@@ -720,6 +742,7 @@ control_tests() {
 	ctl_ending sigkill
 	ctl_stale
 	ctl_default_name
+	ctl_home_unwritable
 }
 
 control_tests
