@@ -713,6 +713,53 @@ ctl_home_unwritable() {
 	verdict control-home-unwritable "${why[@]}"
 }
 
+# exec and memory hotplug in Debian with systemd as init, if its image is
+# there (made by 68-systemd; tests/lib/debian.sh).
+ctl_debian() {
+	local img=$CTL/debian.img why=() out status um=(ctl_umctl ctl-deb) feeder
+	if ! [ -f "$TOP/build/images/debian-systemd.img" ]; then
+		skip control-debian-exec "no build/images/debian-systemd.img (tests/run systemd makes it)"
+		return
+	fi
+	cp --sparse=always "$TOP/build/images/debian-systemd.img" "$img"
+	chmod 666 "$img"
+	# Its console shell powers off at end of input: keep one open.
+	mkfifo "$CTL/debian.in"
+	chmod 666 "$CTL/debian.in"
+	sleep 600 >"$CTL/debian.in" &
+	feeder=$!
+	local log=$CTL/ctl-deb.log saved=("${GUEST_CMD[@]}")
+	CHECK_LOGS=("$log" "$log.err")
+	# shellcheck disable=SC2016  # for the inner shell
+	GUEST_CMD=(env --default-signal HOME="$CTL_HOME" "${AS_GUEST[@]}"
+		   sh -c 'f=$1; shift; exec "$@" <"$f"' sh "$CTL/debian.in" "$LINUX")
+	guest_start "$log" "ubd0=$img" root=/dev/ubda mem=512M \
+		umid=ctl-deb uml_dir="$CTL_UML"
+	GUEST_CMD=("${saved[@]}")
+	n=0
+	until [ "$("${um[@]}" exec -- systemctl is-system-running --wait 2>/dev/null)" = running ] ||
+		((n >= 30)); do
+		sleep 2
+		n=$((n + 1))
+	done
+	out=$("${um[@]}" exec -- cat /etc/debian_version 2>&1)
+	[[ $out =~ ^[0-9]+ ]] || why+=("cat /etc/debian_version: \"$out\"")
+	out=$(printf 'hello\n' | "${um[@]}" exec -- sh -c 'tr a-z A-Z; exit 9' 2>&1)
+	status=$?
+	[ $status -eq 9 ] && [ "$out" = HELLO ] || why+=("input and exit 9: status $status, \"$out\"")
+	out=$("${um[@]}" config mem=-128M 2>&1) || why+=("mem=-128M: \"$out\"")
+	out=$("${um[@]}" exec -- awk '/MemTotal/ { print $2 }' /proc/meminfo 2>&1)
+	((out > 300000 && out < 400000)) || why+=("MemTotal after -128M of 512M: \"$out\"")
+	out=$(ctl_mc "$CTL_UML/ctl-deb/mconsole" config mem=+128M 2>/dev/null)
+	[[ $out == "OK plugged 128M"* ]] || why+=("uml_mconsole mem=+128M: \"$out\"")
+	verdict control-debian-exec "${why[@]}"
+	"${um[@]}" halt >/dev/null 2>&1
+	guest_wait_exit 120 || guest_stop KILL
+	kill "$feeder" 2>/dev/null
+	wait "$feeder" 2>/dev/null
+	rm -f "$img" "$CTL/debian.in"
+}
+
 control_tests() {
 	if ! command -v uml_mconsole >/dev/null; then
 		fail control-uml-mconsole-installed "uml_mconsole is missing (package uml-utilities; make deps)"
@@ -743,6 +790,7 @@ control_tests() {
 	ctl_stale
 	ctl_default_name
 	ctl_home_unwritable
+	ctl_debian
 }
 
 control_tests
