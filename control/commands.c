@@ -48,8 +48,11 @@ static const char help_text[] =
 "    proc FILE      the contents of /proc/FILE\n"
 "    config         list what can be configured\n"
 "    config NAME    show NAME's configuration (config mem)\n"
+"    config mem=-SIZE  unplug SIZE of memory, back to the host\n"
+"    config mem=+SIZE  plug it in again (up to mem_max=)\n"
 "    exec CMD ARG.. run CMD in the guest as root; its output, then\n"
-"                   \"exit N\" or \"signal N\"\n";
+"                   \"exit N\" or \"signal N\"\n"
+"    execin CMD ARG.. the same, its input from input ID HEX requests\n";
 
 static void cmd_help(struct host_control_req *req, const char *args)
 {
@@ -201,16 +204,16 @@ out:
 
 static void cmd_config(struct host_control_req *req, const char *args)
 {
-	char text[64];
-
 	if (!*args) {
 		control_reply(req, false, "mem\n");
 		return;
 	}
 	if (!strcmp(args, "mem")) {
-		snprintf(text, sizeof(text), "%luK",
-			 totalram_pages() << (PAGE_SHIFT - 10));
-		control_reply(req, false, text);
+		memplug_show(req);
+		return;
+	}
+	if (!strncmp(args, "mem=", 4)) {
+		memplug_config(req, args + 4);
 		return;
 	}
 	if (strchr(args, '='))
@@ -241,5 +244,7 @@ const struct control_cmd control_cmds[] = {
 	{ "exec",	control_exec,	false },
 	{ "export",	fe_control_export,	false },
 	{ "unexport",	fe_control_unexport,	false },
+	{ "execin",	control_execin,	false },
+	{ "input",	control_input,	false },
 	{ NULL }
 };

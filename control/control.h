@@ -34,6 +34,9 @@ static inline void control_reply(struct host_control_req *req, bool err,
 
 /* "exec CMD ARG...": run a command in the guest (exec.c). */
 void control_exec(struct host_control_req *req, const char *args);
+/* "execin": the same, with input fed by "input ID HEX" requests. */
+void control_execin(struct host_control_req *req, const char *args);
+void control_input(struct host_control_req *req, const char *args);
 
 /* "export" and "unexport": FUSE exports at run time (fuse-export/control.c). */
 void fe_control_export(struct host_control_req *req, const char *args);
@@ -41,5 +44,9 @@ void fe_control_unexport(struct host_control_req *req, const char *args);
 
 /* "stop": hold the whole guest until "go" (mconsole.c). */
 void control_stop(struct host_control_req *req);
+
+/* "config mem" and "config mem=..." (memplug.c); @arg follows "mem=". */
+void memplug_show(struct host_control_req *req);
+void memplug_config(struct host_control_req *req, const char *arg);
 
 #endif /* _CONTROL_H */

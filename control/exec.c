@@ -13,6 +13,12 @@
  *
  * The arguments come separated by NULs (umctl), so any argument can be
  * passed, or by spaces (uml_mconsole and other clients of the protocol).
+ *
+ * "execin" is exec with standard input: the command's input is a pipe
+ * the client feeds with "input ID HEX" requests (ID from the first
+ * packet of the answer, "input ID"; the data hex-encoded, since requests
+ * are text), each answered with how many bytes the pipe took, and closes
+ * with "input ID" and no data.
  */
 #include <linux/completion.h>
 #include <linux/ctype.h>
@@ -21,7 +27,10 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hex.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
@@ -33,6 +42,9 @@
 
 struct control_exec {
 	struct host_control_req req;	/* the request; its peer gets the output */
+	struct list_head node;		/* in exec_inputs, when it takes input */
+	unsigned int id;
+	struct file *in_write;		/* the input pipe's end, or NULL */
 	char *argv[EXEC_MAX_ARGS + 1];
 	char path[256];
 	struct file *out_read, *out_write, *in_read;
@@ -40,6 +52,11 @@ struct control_exec {
 	struct completion ended;	/* the helper ended; @status is set */
 	int status;
 };
+
+/* The running execs that take input, under exec_inputs_lock. */
+static LIST_HEAD(exec_inputs);
+static DEFINE_MUTEX(exec_inputs_lock);
+static unsigned int exec_last_id;
 
 static char *exec_envp[] = {
 	"HOME=/",
@@ -191,13 +208,22 @@ static int exec_relay(void *data)
 	}
 	finish(ex);
 	fput(ex->out_read);
+	mutex_lock(&exec_inputs_lock);
+	if (ex->id)
+		list_del(&ex->node);
+	if (ex->in_write)
+		fput(ex->in_write);
+	mutex_unlock(&exec_inputs_lock);
 	kfree(buf);
 	kfree(ex);
 	return 0;
 }
 
-/* Two pipes: the command's output (ours to read) and its empty input. */
-static int make_pipes(struct control_exec *ex)
+/*
+ * Two pipes: the command's output (ours to read) and its input, empty
+ * unless @input (then ours to write, never blocking).
+ */
+static int make_pipes(struct control_exec *ex, bool input)
 {
 	struct file *out[2], *in[2];
 	int err;
@@ -211,14 +237,20 @@ static int make_pipes(struct control_exec *ex)
 		fput(out[1]);
 		return err;
 	}
-	fput(in[1]);		/* nothing is written: it reads end-of-file */
+	if (input) {
+		in[1]->f_flags |= O_NONBLOCK;
+		ex->in_write = in[1];
+	} else {
+		fput(in[1]);	/* nothing is written: it reads end-of-file */
+	}
 	ex->out_read = out[0];
 	ex->out_write = out[1];
 	ex->in_read = in[0];
 	return 0;
 }
 
-void control_exec(struct host_control_req *req, const char *args)
+static void start_exec(struct host_control_req *req, const char *args,
+		       bool input)
 {
 	size_t first = strlen(req->text), off = args - req->text;
 	/* "exec", a NUL, and the arguments NUL-separated; or one line. */
@@ -248,18 +280,102 @@ void control_exec(struct host_control_req *req, const char *args)
 		control_reply(req, true, "no such command (looked in /sbin, /bin, /usr/sbin, /usr/bin)");
 		goto free;
 	}
-	err = make_pipes(ex);
+	err = make_pipes(ex, input);
 	if (err) {
 		control_reply(req, true, "cannot make pipes");
 		goto free;
 	}
+	if (input) {
+		char text[32];
+
+		mutex_lock(&exec_inputs_lock);
+		ex->id = ++exec_last_id ? exec_last_id : ++exec_last_id;
+		list_add(&ex->node, &exec_inputs);
+		mutex_unlock(&exec_inputs_lock);
+		snprintf(text, sizeof(text), "input %u", ex->id);
+		control_reply_len(req, false, true, text, strlen(text));
+	}
 	t = kthread_run(exec_relay, ex, "control-relay");
 	if (!IS_ERR(t))
 		return;
+	mutex_lock(&exec_inputs_lock);
+	if (ex->id)
+		list_del(&ex->node);
+	mutex_unlock(&exec_inputs_lock);
+	if (ex->in_write)
+		fput(ex->in_write);
 	fput(ex->out_read);
 	fput(ex->out_write);
 	fput(ex->in_read);
 	control_reply(req, true, "cannot start a thread");
 free:
 	kfree(ex);
+}
+
+void control_exec(struct host_control_req *req, const char *args)
+{
+	start_exec(req, args, false);
+}
+
+void control_execin(struct host_control_req *req, const char *args)
+{
+	start_exec(req, args, true);
+}
+
+/* "input ID HEX": feed exec ID's input; "input ID": close it. */
+void control_input(struct host_control_req *req, const char *args)
+{
+	struct control_exec *ex;
+	unsigned int id;
+	const char *end;
+	char text[32];
+	u8 *data = NULL;
+	size_t len = 0;
+	ssize_t n = 0;
+	loff_t pos = 0;
+	int used = 0;
+
+	if (sscanf(args, "%u%n", &id, &used) != 1)
+		id = 0;
+	end = skip_spaces(args + used);
+	len = strlen(end);
+	if (!id || len % 2) {
+		control_reply(req, true, "usage: input ID [HEX]");
+		return;
+	}
+	if (len) {
+		data = kmalloc(len / 2, GFP_KERNEL);
+		if (!data || hex2bin(data, end, len / 2)) {
+			kfree(data);
+			control_reply(req, true, "input: not hex data");
+			return;
+		}
+	}
+	mutex_lock(&exec_inputs_lock);
+	list_for_each_entry(ex, &exec_inputs, node)
+		if (ex->id == id)
+			goto found;
+	mutex_unlock(&exec_inputs_lock);
+	kfree(data);
+	control_reply(req, true, "input: no such command running");
+	return;
+found:
+	if (!ex->in_write) {
+		n = -EPIPE;
+	} else if (!len) {
+		fput(ex->in_write);
+		ex->in_write = NULL;
+	} else {
+		n = kernel_write(ex->in_write, data, len / 2, &pos);
+		if (n == -EAGAIN)
+			n = 0;
+	}
+	mutex_unlock(&exec_inputs_lock);
+	kfree(data);
+	if (n < 0) {
+		control_reply(req, true, "input: the command's input is closed");
+		return;
+	}
+	snprintf(text, sizeof(text), "%zd", n);
+	control_reply(req, false, text);
 }

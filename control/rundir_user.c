@@ -29,6 +29,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <host/boot.h>
 #include <host/driver.h>
 #include <host/say.h>
 #include "control_user.h"
@@ -168,10 +169,30 @@ static int lock_pid_file(void)
 	return 0;
 }
 
+/*
+ * Whoever waits for the guest (umctl wait) holds the pid file open and
+ * blocks on its lock: the guest's exit status, written into the file
+ * before it goes, is there for them to read once the lock is released.
+ * A reboot writes none, and neither does a guest killed by SIGKILL.
+ */
+static void write_exit_status(void)
+{
+	char buf[64];
+	int len;
+
+	if (host_exit_status < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "%d\nexit %d\n", (int)getpid(),
+		       host_exit_status);
+	if (pwrite(lock_fd, buf, len, 0) == len)
+		fsync(lock_fd);
+}
+
 static void remove_run_dir(void)
 {
 	control_socket_close();
 	if (lock_fd >= 0) {
+		write_exit_status();
 		unlink(pid_path);
 		rmdir(run_dir);
 		close(lock_fd);

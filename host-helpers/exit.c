@@ -11,6 +11,7 @@
 #include "internal.h"
 
 static char **saved_argv;
+int host_exit_status = -1;
 
 void host_save_args(int argc, char **argv)
 {
@@ -29,6 +30,7 @@ static void drivers_exit(void)
 
 void host_exit(int status)
 {
+	host_exit_status = status;
 	drivers_exit();
 	host_terminal_restore();
 	_exit(status);
@@ -36,6 +38,7 @@ void host_exit(int status)
 
 void host_restart(void)
 {
+	host_exit_status = -1;
 	drivers_exit();
 	host_terminal_restore();
 	execv("/proc/self/exe", saved_argv);

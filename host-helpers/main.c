@@ -7,6 +7,7 @@
  * Everything after um_boot() is the kernel's.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,9 @@ static const char usage_head[] =
 "Parameters of this port:\n"
 "  initrd=FILE      an initramfs (cpio, may be compressed) to unpack as /\n"
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
-"                   at least 32M, at most what the host's RAM and swap hold)\n";
+"                   at least 32M, at most what the host's RAM and swap hold)\n"
+"  mem_max=SIZE     room to plug memory into the running guest up to SIZE\n"
+"                   (config mem=+SIZE on the control socket; default mem=)\n";
 
 static const char usage_tail[] =
 "\n"
@@ -49,6 +52,8 @@ static const char usage_tail[] =
 "  fail_host_map=N  refuse every N-th mapping of guest memory in a guest\n"
 "                   process's host process (ENOMEM), as a host short of\n"
 "                   memory would; the kernel must survive it\n"
+"  fail_host_release=N  fail every N-th return of unplugged guest memory\n"
+"                   to the host (EIO); config mem=- must say so\n"
 "\n"
 "Parameters every kernel knows, passed on as they are:\n"
 "  root=DEVICE      root file system device\n"
@@ -74,11 +79,15 @@ static const char usage_tail[] =
 "Sent to the whole process group or cgroup (timeout, kill -- -PGID,\n"
 "systemctl stop), they do the same: guest programs never receive them.\n";
 
-static int fail(const char *fmt, const char *arg)
+static int __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
 	fprintf(stderr, "linux: ");
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
@@ -101,29 +110,34 @@ static int check_initrd(const char *path, struct host_boot_info *info)
 	return 0;
 }
 
-/* fail_host_map=N: a host-side switch for tests, not for the guest. */
-static int check_fail_map(const char *value)
+/* fail_host_map=N, fail_host_release=N: host-side switches for tests. */
+static int check_fail_every(const char *name, const char *value,
+			    unsigned long *every)
 {
-	unsigned long long every;
+	unsigned long long n;
 
-	if (host_parse_size(value, &every) || every == 0)
-		return fail("fail_host_map=%s: not a positive count", value);
-	host_fail_map_every = every;
+	if (host_parse_size(value, &n) || n == 0)
+		return fail("%s=%s: not a positive count", name, value);
+	*every = n;
 	return 0;
 }
 
-static int check_mem(const char *value, unsigned long long *mem)
+/* mem= and mem_max=, named by @name. */
+static int check_mem(const char *name, const char *value,
+		     unsigned long long *mem)
 {
 	unsigned long long limit = host_memory_limit();
 
 	if (host_parse_size(value, mem))
-		return fail("mem=%s: not a size (try mem=512M)", value);
+		return fail("%s=%s: not a size (try %s=512M)", name, value,
+			    name);
 	if (*mem < MIN_MEM)
-		return fail("mem=%s: too small, the least is 32M", value);
+		return fail("%s=%s: too small, the least is 32M", name, value);
 	if (*mem > MAX_MEM)
-		return fail("mem=%s: too large, the most is 256G", value);
+		return fail("%s=%s: too large, the most is 256G", name, value);
 	if (limit && *mem > limit)
-		return fail("mem=%s: more than the host's RAM and swap", value);
+		return fail("%s=%s: more than the host's RAM and swap", name,
+			    value);
 	return 0;
 }
 
@@ -187,7 +201,7 @@ int main(int argc, char **argv)
 {
 	static char buf[CMDLINE_MAX];
 	struct host_cmdline cmdline = { .buf = buf };
-	unsigned long long mem = DEFAULT_MEM;
+	unsigned long long mem = DEFAULT_MEM, mem_max = 0;
 	struct host_boot_info info = { .initrd = NULL };
 	struct host_physmem pm;
 	int i, err;
@@ -219,12 +233,25 @@ int main(int argc, char **argv)
 				goto out;
 		}
 		if (!strncmp(arg, "mem=", 4)) {
-			err = check_mem(arg + 4, &mem);
+			err = check_mem("mem", arg + 4, &mem);
+			if (err)
+				goto out;
+		}
+		if (!strncmp(arg, "mem_max=", 8)) {
+			err = check_mem("mem_max", arg + 8, &mem_max);
 			if (err)
 				goto out;
 		}
 		if (!strncmp(arg, "fail_host_map=", 14)) {
-			err = check_fail_map(arg + 14);
+			err = check_fail_every("fail_host_map", arg + 14,
+					       &host_fail_map_every);
+			if (err)
+				goto out;
+			continue;
+		}
+		if (!strncmp(arg, "fail_host_release=", 18)) {
+			err = check_fail_every("fail_host_release", arg + 18,
+					       &host_fail_release_every);
 			if (err)
 				goto out;
 			continue;
@@ -241,11 +268,19 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!mem_max)
+		mem_max = mem;
+	if (mem_max < mem) {
+		err = fail("mem_max=%lluM is less than mem=%lluM", mem_max >> 20,
+			   mem >> 20);
+		goto out;
+	}
 	err = drivers_prepare(&cmdline);
 	if (err)
 		goto out;
 
-	err = host_physmem_setup(HOST_KERNEL_BASE, mem, &pm);
+	/* The file and the linear map span mem_max; the kernel holds back the rest. */
+	err = host_physmem_setup(HOST_KERNEL_BASE, mem_max, &pm);
 	if (err) {
 		fprintf(stderr, "linux: cannot set up %llu MiB of guest memory: %s\n",
 			mem >> 20, strerror(-err));
@@ -264,6 +299,7 @@ int main(int argc, char **argv)
 	info.cmdline = buf;
 	info.phys_start = pm.map_offset;
 	info.phys_end = pm.file_size;
+	info.mem_boot = mem;
 	um_boot(&info);
 	return 1;
 

@@ -106,6 +106,17 @@ int host_unmap(unsigned long virt, unsigned long len)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+unsigned long host_fail_release_every;
+
+int host_physmem_release(unsigned long virt, unsigned long len)
+{
+	static unsigned long calls;
+
+	if (host_fail_release_every && ++calls % host_fail_release_every == 0)
+		return -EIO;
+	return madvise((void *)virt, len, MADV_REMOVE) < 0 ? -errno : 0;
+}
+
 unsigned long long host_memory_limit(void)
 {
 	struct sysinfo si;

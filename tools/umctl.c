@@ -27,6 +27,7 @@
 #define EXIT_USAGE	2
 #define EXIT_NO_GUEST	3	/* no such guest, or it is not running */
 #define EXIT_NO_ANSWER	4	/* no answer in time, or a broken one */
+#define EXIT_UNKNOWN_END 255	/* wait: the guest ended without a status */
 
 #define MAGIC		0xcafebabeU
 #define VERSION		2
@@ -51,10 +52,13 @@ static const char usage[] =
 "                   run directories of guests that were killed are removed\n"
 "  NAME status      whether NAME runs, its pid, uptime, memory, kernel;\n"
 "                   --json for the same as one JSON object\n"
-"  NAME wait        wait until NAME has ended (a reboot is not an end)\n"
+"  NAME wait        wait until NAME has ended (a reboot is not an end);\n"
+"                   exits with the guest's exit status, 255 if it ended\n"
+"                   without one (killed by SIGKILL)\n"
 "  NAME exec CMD    run CMD in the guest as root (found in /sbin, /bin,\n"
 "                   /usr/sbin, /usr/bin unless it has a /); its output\n"
-"                   and errors come on standard output, its input is empty;\n"
+"                   and errors come on standard output, its input is\n"
+"                   umctl's standard input;\n"
 "                   exits with its status (128 + N for signal N, 127 when\n"
 "                   it cannot be run)\n"
 "  NAME COMMAND     send an mconsole command and print the answer:\n"
@@ -72,8 +76,7 @@ static const char usage[] =
 "\n"
 "Exit status: 0 done; 1 the guest answered with an error; 2 bad usage;\n"
 "3 no such guest, or it is not running; 4 no answer in time, or a broken\n"
-"one.  wait exits 0 once the guest has ended, whatever its own status;\n"
-"exec exits with the command's status.\n";
+"one.  wait exits with the guest's status; exec with the command's.\n";
 
 static const char *uml_dir;
 static int timeout_secs = 10;
@@ -304,8 +307,120 @@ static int ask(const char *name, const char *cmd, char *out, size_t size)
 }
 
 /*
- * exec: "exec", then the arguments, NUL-separated.  Packets with more set
- * are the command's output; the last one says how it ended.  Waits as
+ * exec's standard input: umctl's own, read as it comes and sent as
+ * "input ID HEX" requests on a socket of their own (their answers, how
+ * many bytes the command's pipe took, must not mix with the output), one
+ * at a time; "input ID" alone at end of file.
+ */
+#define INPUT_CHUNK	240	/* bytes per request: 480 hex digits */
+
+struct exec_input {
+	unsigned int id;	/* 0 until the guest names it */
+	int fd;			/* the requests' socket, or -1 */
+	bool waiting;		/* a request is unanswered */
+	bool eof_sent, done;
+	unsigned char buf[INPUT_CHUNK];
+	size_t len, off;	/* buf[off..len) is still to go */
+};
+
+static void exec_input_begin(struct exec_input *in)
+{
+	in->fd = client_socket();
+	if (in->fd < 0)
+		in->done = true;
+}
+
+static void exec_input_end(struct exec_input *in)
+{
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
+	in->done = true;
+}
+
+/* The descriptors to poll for input: 0, 1 (stdin or the answers). */
+static int exec_input_poll(struct exec_input *in, struct pollfd *p)
+{
+	if (!in->id || in->done || in->fd < 0)
+		return 0;
+	p->events = POLLIN;
+	p->fd = in->waiting ? in->fd :
+		(in->off < in->len || in->eof_sent) ? -1 : STDIN_FILENO;
+	if (p->fd < 0) {
+		/* Pipe full: try the rest again after the poll's pause. */
+		p->fd = in->fd;
+		return 1;
+	}
+	return 1;
+}
+
+static void exec_input_send(struct exec_input *in,
+			    const struct sockaddr_un *sa)
+{
+	struct packet req = { .word = { MAGIC, VERSION, 0 } };
+	int len;
+	size_t i;
+
+	len = snprintf(req.data, DATA_MAX, "input %u", in->id);
+	if (in->off < in->len)
+		req.data[len++] = ' ';
+	for (i = in->off; i < in->len; i++)
+		len += snprintf(req.data + len, DATA_MAX - len, "%02x",
+				in->buf[i]);
+	req.word[2] = len;
+	if (sendto(in->fd, &req, sizeof(req.word) + len, 0,
+		   (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		exec_input_end(in);
+		return;
+	}
+	in->waiting = true;
+}
+
+static void exec_input_work(struct exec_input *in, struct pollfd *p, int np,
+			    const struct sockaddr_un *sa)
+{
+	struct packet reply;
+	ssize_t n;
+	long took;
+
+	if (!np || !(p->revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	if (p->fd == STDIN_FILENO) {
+		n = read(STDIN_FILENO, in->buf, sizeof(in->buf));
+		if (n < 0 && errno == EINTR)
+			return;
+		in->off = 0;
+		in->len = n > 0 ? n : 0;
+		if (n <= 0)
+			in->eof_sent = true;
+		exec_input_send(in, sa);
+		return;
+	}
+	n = recv(in->fd, &reply, sizeof(reply), MSG_DONTWAIT);
+	if (n < (ssize_t)sizeof(reply.word) || reply.word[2] == 0 ||
+	    reply.word[2] > (size_t)n - sizeof(reply.word))
+		return;
+	reply.data[reply.word[2] - 1] = '\0';
+	in->waiting = false;
+	if (reply.word[0] || in->eof_sent) {
+		/* The command closed its input, or it has all of it. */
+		exec_input_end(in);
+		return;
+	}
+	took = strtol(reply.data, NULL, 10);
+	if (took > 0)
+		in->off += took;
+	if (in->off < in->len) {
+		if (took <= 0)
+			usleep(10000);
+		exec_input_send(in, sa);
+	}
+}
+
+/*
+ * exec: "execin", then the arguments, NUL-separated.  Packets with more
+ * set are the command's output (the first names its input); the last one
+ * says how it ended.  Waits as
  * long as the command runs, as long as the guest does.
  */
 static int cmd_exec(const char *name, char **args, int nargs)
@@ -313,12 +428,13 @@ static int cmd_exec(const char *name, char **args, int nargs)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct packet req = { .word = { MAGIC, VERSION, 0 } };
 	struct packet reply;
-	size_t used = sizeof("exec");
-	struct pollfd p;
-	int fd, i, ready, code;
+	size_t used = sizeof("execin");
+	struct exec_input in = { .fd = -1 };
+	struct pollfd p[3];
+	int fd, i, ready, code, np;
 	ssize_t n;
 
-	memcpy(req.data, "exec", sizeof("exec"));
+	memcpy(req.data, "execin", sizeof("execin"));
 	for (i = 0; i < nargs; i++) {
 		size_t len = strlen(args[i]) + 1;
 
@@ -343,30 +459,43 @@ static int cmd_exec(const char *name, char **args, int nargs)
 		return complain(EXIT_NO_GUEST, "%s: not running (%s)", name,
 				strerror(errno));
 	}
-	p.fd = fd;
-	p.events = POLLIN;
+	p[0].fd = fd;
+	p[0].events = POLLIN;
 	for (;;) {
-		ready = poll(&p, 1, 1000);
+		np = 1 + exec_input_poll(&in, p + 1);
+		ready = poll(p, np, 1000);
 		if (ready < 0 && errno != EINTR)
 			break;
 		if (ready <= 0) {
 			if (guest_pid(name) <= 0) {
 				close(fd);
+				exec_input_end(&in);
 				return complain(EXIT_NO_GUEST, "%s: the guest ended", name);
 			}
 			continue;
 		}
+		if (np > 1)
+			exec_input_work(&in, p + 1, np - 1, &sa);
+		if (!(p[0].revents & POLLIN))
+			continue;
 		n = recv(fd, &reply, sizeof(reply), 0);
 		if (n < (ssize_t)sizeof(reply.word) || reply.word[2] == 0 ||
 		    reply.word[2] > (size_t)n - sizeof(reply.word))
 			break;
 		reply.data[reply.word[2] - 1] = '\0';
+		/* The first packet names the command's input. */
+		if (reply.word[1] && !in.id &&
+		    sscanf(reply.data, "input %u", &in.id) == 1) {
+			exec_input_begin(&in);
+			continue;
+		}
 		if (reply.word[1]) {
 			fwrite(reply.data, 1, reply.word[2] - 1, stdout);
 			fflush(stdout);
 			continue;
 		}
 		close(fd);
+		exec_input_end(&in);
 		if (sscanf(reply.data, "exit %d", &code) == 1)
 			return code;
 		if (sscanf(reply.data, "signal %d", &code) == 1)
@@ -375,6 +504,7 @@ static int cmd_exec(const char *name, char **args, int nargs)
 		return 127;
 	}
 	close(fd);
+	exec_input_end(&in);
 	return complain(EXIT_NO_ANSWER, "%s: a broken answer", name);
 }
 
@@ -485,11 +615,31 @@ static bool ended(long pid)
  * The guest's lock on its pid file goes when it ends, and also for a
  * moment when it reboots (same pid): then the name comes back.
  */
+/*
+ * The exit status a guest that ended wrote into its pid file, which
+ * @fd still holds open (Documentation/control.rst); -1 when none.
+ */
+static int exit_status_in(int fd)
+{
+	char buf[128], *line;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int status;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	line = strstr(buf, "\nexit ");
+	if (!line || sscanf(line, "\nexit %d", &status) != 1 ||
+	    status < 0 || status > 255)
+		return -1;
+	return status;
+}
+
 static int cmd_wait(const char *name)
 {
 	char path[PATH_MAX];
 	long pid = guest_pid(name);
-	int fd, i;
+	int fd, i, status;
 
 	if (pid <= 0)
 		return complain(EXIT_NO_GUEST, "%s: not running", name);
@@ -499,7 +649,10 @@ static int cmd_wait(const char *name)
 		if (fd >= 0) {
 			while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 				;
+			status = exit_status_in(fd);
 			close(fd);
+			if (status >= 0)
+				return status;
 		}
 		/* Rebooting: wait for the name to come back, up to 10 s. */
 		for (i = 0; i < 100 && !ended(pid); i++) {
@@ -507,8 +660,11 @@ static int cmd_wait(const char *name)
 				break;
 			usleep(100000);
 		}
-		if (ended(pid) || guest_pid(name) != pid)
-			return 0;
+		if (ended(pid) || guest_pid(name) != pid) {
+			fprintf(stderr, "umctl: %s ended without an exit status (killed?)\n",
+				name);
+			return EXIT_UNKNOWN_END;
+		}
 	}
 }
 

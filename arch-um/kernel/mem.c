@@ -18,7 +18,9 @@
 #include "um.h"
 
 pgd_t swapper_pg_dir[PTRS_PER_PGD] __page_aligned_bss;
+unsigned long um_phys_start __ro_after_init;
 unsigned long um_phys_end __ro_after_init;
+unsigned long um_mem_boot __ro_after_init;
 unsigned long um_vmalloc_start __ro_after_init;
 struct page *um_zero_page __ro_after_init;
 
@@ -29,7 +31,9 @@ void __init um_mem_setup(void)
 	unsigned long max_zone_pfn[MAX_NR_ZONES] = { 0 };
 	void *zero;
 
+	um_phys_start = start;
 	um_phys_end = end;
+	um_mem_boot = um_boot_info.mem_boot;
 	/* Keep a gap after the linear map so that overruns fault. */
 	um_vmalloc_start = ALIGN((unsigned long)__va(end) + SZ_16M, PMD_SIZE);
 

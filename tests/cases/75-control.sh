@@ -163,7 +163,8 @@ ctl_commands() {
 	out=$(ctl_mc "$sock" config mem 2>/dev/null)
 	[[ $out =~ ^OK\ [0-9]+K$ ]] || why+=("uml_mconsole config mem: \"$out\"")
 	out=$(ctl_umctl ctl-a config mem=+64M 2>&1)
-	[ $? -eq 1 ] || why+=("config mem=+64M did not fail: \"$out\"")
+	[ $? -eq 1 ] && [[ $out == *"mem_max= is"* ]] ||
+		why+=("config mem=+64M beyond mem_max did not fail: \"$out\"")
 	verdict control-config "${why[@]}"
 
 	why=()
@@ -379,6 +380,21 @@ ctl_exec() {
 	# Many packets, every line, in order.
 	out=$("${um[@]}" exec -- seq 1 20000 2>&1 | md5sum)
 	[ "$out" = "$(seq 1 20000 | md5sum)" ] || why+=("seq 1 20000 came back changed")
+	# Standard input: umctl's own, all of it, binary included.
+	head -c 300000 /dev/urandom >"$CTL/exec-in"
+	out=$("${um[@]}" exec -- md5sum <"$CTL/exec-in" 2>&1)
+	[ "${out%% *}" = "$(md5sum <"$CTL/exec-in" | cut -d' ' -f1)" ] ||
+		why+=("300000 bytes of input came through as \"$out\"")
+	out=$(printf 'a\nb\nc\n' | "${um[@]}" exec -- sh -c 'wc -l; exit 5' 2>&1)
+	status=$?
+	[ $status -eq 5 ] && [ "$out" = 3 ] || why+=("input and exit 5: status $status, \"$out\"")
+	out=$("${um[@]}" exec -- sh -c 'read x || echo end-of-input' </dev/null 2>&1)
+	[ "$out" = end-of-input ] || why+=("empty input: \"$out\"")
+	# A command that stops reading early: no hang, its status.
+	seq 1 100000 >"$CTL/exec-seq"
+	out=$(timeout 30 "${um[@]}" exec -- head -n 2 <"$CTL/exec-seq" 2>&1)
+	status=$?
+	[ $status -eq 0 ] && [ "$out" = "$(printf '1\n2')" ] || why+=("head -n 2: status $status, \"$out\"")
 	out=$(ctl_mc "$name" exec echo via mconsole 2>/dev/null)
 	[[ $out == "OK via mconsole"*"exit 0" ]] || why+=("uml_mconsole exec: \"$out\"")
 	verdict control-exec "${why[@]}"
@@ -403,19 +419,25 @@ ctl_exec() {
 
 # ctl_ending HOW: start a guest, end it that way, check its run directory.
 ctl_ending() {
-	local how=$1 name=ctl-end-$1 why=() out
-	case $how in
-	panic) ctl_start "$name" "mem=$BOOT_MEM" umid="$name" uml_dir="$CTL_UML" ;;
-	*) ctl_start "$name" "${IDLE_ARGS[@]}" umid="$name" uml_dir="$CTL_UML" ;;
-	esac
+	local how=$1 name=ctl-end-$1 why=() out waiter status want
+	ctl_start "$name" "${IDLE_ARGS[@]}" umid="$name" uml_dir="$CTL_UML"
 	if ! ctl_wait_ready; then
 		guest_stop KILL
 		fail "control-run-dir-gone-after-$how" "no control socket" "${CHECK_LOGS[@]}"
 		return
 	fi
+	# umctl wait exits with the guest's status (none after SIGKILL: 255).
+	ctl_umctl "$name" wait >"$CTL/wait-$how.out" 2>&1 &
+	waiter=$!
+	sleep 0.5
 	case $how in
 	sigterm) guest_stop TERM ;;
-	panic) guest_wait_exit "$BOOT_TIMEOUT" || guest_stop KILL ;;
+	panic)
+		# sysrq c: the kernel panics (the waiter is in place by now).
+		ctl_umctl "$name" sysrq c >/dev/null 2>&1
+		guest_wait_exit "$BOOT_TIMEOUT" || guest_stop KILL
+		grep -aq 'Kernel panic' "$GUEST_LOG" || why+=("no panic after sysrq c")
+		;;
 	sigkill)
 		guest_stop KILL
 		# A client of the dead guest: a clear error at once, no hang.
@@ -426,6 +448,23 @@ ctl_ending() {
 	esac
 	[ -e "$CTL_UML/$name" ] && why+=("$CTL_UML/$name is still there")
 	verdict "control-run-dir-gone-after-$how" "${why[@]}"
+
+	why=()
+	want=$GUEST_STATUS
+	[ "$how" = sigkill ] && want=255
+	[ "$how" = panic ] && [ "$want" = 0 ] && why+=("the panicked guest exited 0")
+	if wait_pid_exit "$waiter" 20; then
+		wait "$waiter"
+		status=$?
+		[ "$status" = "$want" ] ||
+			why+=("umctl wait exited $status, the guest $GUEST_STATUS: want $want ($(cat "$CTL/wait-$how.out"))")
+		[ "$how" = sigkill ] && ! grep -q 'without an exit status' "$CTL/wait-$how.out" &&
+			why+=("umctl wait did not say the status is unknown")
+	else
+		kill "$waiter"
+		why+=("umctl wait still waiting")
+	fi
+	verdict "control-wait-status-after-$how" "${why[@]}"
 }
 
 # A guest killed with SIGKILL leaves a stale directory: uml_mconsole gets
@@ -497,6 +536,230 @@ ctl_umctl_usage() {
 	verdict control-umctl-usage "${why[@]}"
 }
 
+# --- memory hotplug (config mem=) --------------------------------------
+
+# ctl_mem_blocks PID: KiB of the memory file the host holds for the
+# guest whose kernel process is PID (the file's allocated blocks).
+ctl_mem_blocks() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		[[ $(readlink "$fd") == *um-physmem* ]] || continue
+		echo $(($(stat -L -c %b "$fd") / 2))
+		return 0
+	done
+	echo 0
+}
+
+# ctl_memtotal NAME: the guest's MemTotal in KiB, through umctl.
+ctl_memtotal() {
+	ctl_umctl "$1" proc meminfo 2>/dev/null | awk '/^MemTotal:/ { print $2 }'
+}
+
+# near A B SLACK: |A - B| <= SLACK
+near() {
+	local d=$(($1 - $2))
+	((d < 0)) && d=$((-d))
+	((d <= $3))
+}
+
+# Plug and unplug under guest workloads that use the memory before and
+# after; the host's memory file gives back what was unplugged.
+ctl_memplug() {
+	local img=$CTL/ctl-m.img um=(ctl_umctl ctl-m) why=() out status
+	local pid t0 t1 t2 b0 b1 shm0 shm1 fill
+	if ! ctl_image; then
+		fail control-memplug "mkrootimg failed" "$CTL_IMG_BASE.log"
+		return
+	fi
+	cp --sparse=always "$CTL_IMG_BASE" "$img"
+	chmod 666 "$img"
+	ctl_start ctl-m "ubd0=$img" mem=128M mem_max=640M umid=ctl-m uml_dir="$CTL_UML"
+	if ! guest_wait_log 'control-image-up'; then
+		guest_stop KILL
+		fail control-memplug "the image never came up" "${CHECK_LOGS[@]}"
+		return
+	fi
+	pid=$(cat "$CTL_UML/ctl-m/pid")
+	grep -aq 'control: memory 128M, up to 640M' "$GUEST_LOG" ||
+		why+=("the boot log does not tell of mem_max")
+	out=$(ctl_mc "$CTL_UML/ctl-m/mconsole" config mem 2>/dev/null)
+	[ "$out" = "OK 131072K" ] || why+=("uml_mconsole config mem: \"$out\", want OK 131072K")
+	t0=$(ctl_memtotal ctl-m)
+	((t0 > 90000 && t0 <= 131072)) || why+=("MemTotal at boot ${t0}K for mem=128M")
+
+	# Plug 512M through Debian's client: MemTotal follows.
+	out=$(ctl_mc "$CTL_UML/ctl-m/mconsole" config mem=+512M 2>/dev/null)
+	[ "$out" = "OK plugged 512M: the guest has 640M" ] || why+=("uml_mconsole mem=+512M: \"$out\"")
+	t1=$(ctl_memtotal ctl-m)
+	near "$t1" $((t0 + 524288)) 64 || why+=("MemTotal ${t0}K, after +512M ${t1}K")
+	verdict control-memplug-plug "${why[@]}"
+
+	# The guest fills nearly all of it (a tmpfs file), checks and frees it.
+	why=()
+	fill=$(( $(ctl_umctl ctl-m proc meminfo | awk '/^MemFree:/ { print $2 }') / 1024 - 48 ))
+	out=$("${um[@]}" exec -- sh -c "mkdir -p /mnt/m && mount -t tmpfs -o size=600M m /mnt/m &&
+		dd if=/dev/zero of=/mnt/m/f bs=1M count=$fill 2>/dev/null &&
+		[ \$(wc -c </mnt/m/f) -eq $((fill << 20)) ] && rm /mnt/m/f && umount /mnt/m && echo filled" 2>&1)
+	[ "$out" = filled ] || why+=("the guest could not use ${fill}M: \"$out\"")
+	b0=$(ctl_mem_blocks "$pid")
+	shm0=$(awk '/^RssShmem:/ { print $2 }' "/proc/$pid/status")
+	((b0 > fill * 1024)) || why+=("the memory file holds ${b0}K after the guest used ${fill}M")
+
+	# Unplug 384M through umctl: the host gets it back.
+	out=$("${um[@]}" config mem=-384M 2>&1)
+	status=$?
+	[ $status -eq 0 ] && [ "$out" = "unplugged 384M: the guest has 256M" ] ||
+		why+=("umctl mem=-384M: status $status, \"$out\"")
+	t2=$(ctl_memtotal ctl-m)
+	near "$t2" $((t1 - 393216)) 64 || why+=("MemTotal ${t1}K, after -384M ${t2}K")
+	b1=$(ctl_mem_blocks "$pid")
+	shm1=$(awk '/^RssShmem:/ { print $2 }' "/proc/$pid/status")
+	# Nearly all free memory had been touched: most of the 384M returns.
+	((b0 - b1 > 300 * 1024)) ||
+		why+=("the memory file went from ${b0}K to ${b1}K only")
+	((shm0 - shm1 > 300 * 1024)) ||
+		why+=("the kernel's RssShmem went from ${shm0}K to ${shm1}K only")
+	echo "    memplug: -384M: memory file ${b0}K -> ${b1}K, RssShmem ${shm0}K -> ${shm1}K"
+	# And the guest still uses what it has.
+	out=$("${um[@]}" exec -- sh -c "mount -t tmpfs -o size=600M m /mnt/m &&
+		dd if=/dev/zero of=/mnt/m/f bs=1M count=150 2>/dev/null &&
+		md5sum </mnt/m/f && rm /mnt/m/f && umount /mnt/m" 2>&1)
+	[ "$out" = "$(head -c 150M /dev/zero | md5sum)" ] || why+=("150M in the guest after unplug: \"$out\"")
+	verdict control-memplug-unplug "${why[@]}"
+
+	# Refusals change nothing.
+	why=()
+	out=$("${um[@]}" config mem=+1G 2>&1)
+	status=$?
+	[ $status -eq 1 ] && [[ $out == *"mem_max= is 640M"* ]] || why+=("+1G: status $status, \"$out\"")
+	out=$(ctl_mc "$CTL_UML/ctl-m/mconsole" config mem=-250M 2>/dev/null)
+	[[ $out == "ERR cannot shrink below 32M"* ]] || why+=("uml_mconsole -250M: \"$out\"")
+	for bad in 'mem=12Q' 'mem=+' 'mem=-x1M' 'mem='; do
+		out=$("${um[@]}" config "$bad" 2>&1)
+		status=$?
+		[ $status -eq 1 ] && [[ $out == *size* ]] || why+=("$bad: status $status, \"$out\"")
+	done
+	out=$(ctl_mc "$CTL_UML/ctl-m/mconsole" config mem 2>/dev/null)
+	[ "$out" = "OK 262144K" ] || why+=("after the refusals config mem says \"$out\"")
+	near "$(ctl_memtotal ctl-m)" "$t2" 64 || why+=("a refusal changed MemTotal")
+	verdict control-memplug-refused "${why[@]}"
+
+	# Memory the guest holds stays with it: only part is unplugged, and
+	# the guest lives on and gets it back.
+	why=()
+	out=$("${um[@]}" exec -- sh -c "mount -t tmpfs -o size=600M m /mnt/m &&
+		dd if=/dev/zero of=/mnt/m/f bs=1M count=150 2>/dev/null && echo held" 2>&1)
+	[ "$out" = held ] || why+=("the guest could not hold 150M: \"$out\"")
+	out=$("${um[@]}" config mem=-200M 2>&1)
+	status=$?
+	[ $status -eq 1 ] && [[ $out == "unplugged only "*"the guest is using the rest"* ]] ||
+		why+=("-200M with 150M held: status $status, \"$out\"")
+	out=$("${um[@]}" exec -- sh -c "md5sum </mnt/m/f; rm /mnt/m/f; umount /mnt/m" 2>&1)
+	[ "$out" = "$(head -c 150M /dev/zero | md5sum)" ] || why+=("the held file changed: \"$out\"")
+	out=$("${um[@]}" config mem=256M 2>&1) || why+=("back to 256M: \"$out\"")
+	out=$(ctl_mc "$CTL_UML/ctl-m/mconsole" config mem 2>/dev/null)
+	[ "$out" = "OK 262144K" ] || why+=("after plugging back config mem says \"$out\"")
+	verdict control-memplug-partial "${why[@]}"
+
+	out=$("${um[@]}" halt 2>&1)
+	guest_wait_exit "$STOP_TIMEOUT" || guest_stop KILL
+	check_kernel_log control-memplug-kernel-log "$GUEST_LOG"
+	rm -f "$img"
+}
+
+# The host refusing to take memory back (fail_host_release=1): the guest
+# keeps it and says so.
+ctl_memplug_host_fails() {
+	local why=() out status t0
+	ctl_start ctl-f "${IDLE_ARGS[@]}" fail_host_release=1 umid=ctl-f uml_dir="$CTL_UML"
+	if ! ctl_wait_ready; then
+		guest_stop KILL
+		fail control-memplug-host-fails "no control socket" "${CHECK_LOGS[@]}"
+		return
+	fi
+	t0=$(ctl_memtotal ctl-f)
+	out=$(ctl_umctl ctl-f config mem=-64M 2>&1)
+	status=$?
+	[ $status -eq 1 ] && [[ $out == "unplugged only 0M of 64M (the host refused"* ]] ||
+		why+=("status $status, \"$out\"")
+	[ "$(ctl_memtotal ctl-f)" = "$t0" ] || why+=("MemTotal changed")
+	out=$(ctl_umctl ctl-f config mem 2>&1)
+	[ "$out" = "${BOOT_MEM%M}" ] || [ "$out" = $((${BOOT_MEM%M} * 1024))K ] ||
+		why+=("config mem says \"$out\"")
+	verdict control-memplug-host-fails "${why[@]}"
+	guest_stop KILL
+	"$UMCTL" --uml-dir "$CTL_UML" list >/dev/null 2>&1
+}
+
+# A HOME where ~/.uml cannot be made: a clear warning, and the guest boots
+# on without a control socket.
+ctl_home_unwritable() {
+	local home=$CTL/rohome log=$CTL/rohome.log saved=("${GUEST_CMD[@]}") why=()
+	mkdir -p "$home"
+	chmod 555 "$home"
+	CHECK_LOGS=("$log" "$log.err")
+	GUEST_CMD=(env --default-signal HOME="$home" "${AS_GUEST[@]}" "$LINUX")
+	guest_start "$log" "${IDLE_ARGS[@]}"
+	GUEST_CMD=("${saved[@]}")
+	if ! guest_wait_log "$IDLE_RE"; then
+		guest_stop KILL
+		fail control-home-unwritable "the guest did not boot" "${CHECK_LOGS[@]}"
+		return
+	fi
+	grep -aq "no control socket: cannot make $home/.uml: Permission denied (give uml_dir=DIR)" \
+		"$log" "$log.err" || why+=("no clear warning")
+	[ -e "$home/.uml" ] && why+=("$home/.uml was made")
+	guest_stop TERM
+	verdict control-home-unwritable "${why[@]}"
+}
+
+# exec and memory hotplug in Debian with systemd as init, if its image is
+# there (made by 68-systemd; tests/lib/debian.sh).
+ctl_debian() {
+	local img=$CTL/debian.img why=() out status um=(ctl_umctl ctl-deb) feeder
+	if ! [ -f "$TOP/build/images/debian-systemd.img" ]; then
+		skip control-debian-exec "no build/images/debian-systemd.img (tests/run systemd makes it)"
+		return
+	fi
+	cp --sparse=always "$TOP/build/images/debian-systemd.img" "$img"
+	chmod 666 "$img"
+	# Its console shell powers off at end of input: keep one open.
+	mkfifo "$CTL/debian.in"
+	chmod 666 "$CTL/debian.in"
+	sleep 600 >"$CTL/debian.in" &
+	feeder=$!
+	local log=$CTL/ctl-deb.log saved=("${GUEST_CMD[@]}")
+	CHECK_LOGS=("$log" "$log.err")
+	# shellcheck disable=SC2016  # for the inner shell
+	GUEST_CMD=(env --default-signal HOME="$CTL_HOME" "${AS_GUEST[@]}"
+		   sh -c 'f=$1; shift; exec "$@" <"$f"' sh "$CTL/debian.in" "$LINUX")
+	guest_start "$log" "ubd0=$img" root=/dev/ubda mem=512M \
+		umid=ctl-deb uml_dir="$CTL_UML"
+	GUEST_CMD=("${saved[@]}")
+	n=0
+	until [ "$("${um[@]}" exec -- systemctl is-system-running --wait 2>/dev/null)" = running ] ||
+		((n >= 30)); do
+		sleep 2
+		n=$((n + 1))
+	done
+	out=$("${um[@]}" exec -- cat /etc/debian_version 2>&1)
+	[[ $out =~ ^[0-9]+ ]] || why+=("cat /etc/debian_version: \"$out\"")
+	out=$(printf 'hello\n' | "${um[@]}" exec -- sh -c 'tr a-z A-Z; exit 9' 2>&1)
+	status=$?
+	[ $status -eq 9 ] && [ "$out" = HELLO ] || why+=("input and exit 9: status $status, \"$out\"")
+	out=$("${um[@]}" config mem=-128M 2>&1) || why+=("mem=-128M: \"$out\"")
+	out=$("${um[@]}" exec -- awk '/MemTotal/ { print $2 }' /proc/meminfo 2>&1)
+	((out > 300000 && out < 400000)) || why+=("MemTotal after -128M of 512M: \"$out\"")
+	out=$(ctl_mc "$CTL_UML/ctl-deb/mconsole" config mem=+128M 2>/dev/null)
+	[[ $out == "OK plugged 128M"* ]] || why+=("uml_mconsole mem=+128M: \"$out\"")
+	verdict control-debian-exec "${why[@]}"
+	"${um[@]}" halt >/dev/null 2>&1
+	guest_wait_exit 120 || guest_stop KILL
+	kill "$feeder" 2>/dev/null
+	wait "$feeder" 2>/dev/null
+	rm -f "$img" "$CTL/debian.in"
+}
+
 control_tests() {
 	if ! command -v uml_mconsole >/dev/null; then
 		fail control-uml-mconsole-installed "uml_mconsole is missing (package uml-utilities; make deps)"
@@ -519,11 +782,15 @@ control_tests() {
 		ctl_halt_a
 	fi
 	ctl_reboots
+	ctl_memplug
+	ctl_memplug_host_fails
 	ctl_ending sigterm
 	ctl_ending panic
 	ctl_ending sigkill
 	ctl_stale
 	ctl_default_name
+	ctl_home_unwritable
+	ctl_debian
 }
 
 control_tests

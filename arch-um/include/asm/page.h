@@ -55,6 +55,8 @@ static inline void copy_user_page(void *to, void *from, unsigned long vaddr,
 #define pfn_to_virt(pfn) __va(pfn_to_phys(pfn))
 
 extern unsigned long um_phys_end;
+/* The first usable physical address; the bytes mem= asked for (mem_max= may add room). */
+extern unsigned long um_phys_start, um_mem_boot;
 #define virt_addr_valid(v)	(__pa(v) < um_phys_end && \
 				 (unsigned long)(v) >= PAGE_OFFSET)
 

@@ -14,7 +14,8 @@
 struct host_boot_info {
 	const char *cmdline;		/* the guest command line, joined */
 	unsigned long phys_start;	/* first usable physical address */
-	unsigned long phys_end;		/* end of physical memory */
+	unsigned long phys_end;		/* end of physical memory (mem_max=) */
+	unsigned long mem_boot;		/* bytes of it the guest boots with (mem=) */
 	const char *initrd;		/* initrd= file, or NULL */
 	unsigned long initrd_size;	/* its size in bytes */
 };
@@ -35,6 +36,13 @@ void um_boot(const struct host_boot_info *info);
  * Restores the terminal and releases every host resource the guest held.
  */
 void host_exit(int status) __attribute__((noreturn));
+
+/*
+ * The status host_exit() ends the program with, for the drivers' exit
+ * hooks to tell (the control driver writes it for umctl wait); -1 while
+ * running and when host_restart() starts the program again.
+ */
+extern int host_exit_status;
 
 /* Start the program afresh with its original arguments (a reboot). */
 void host_restart(void) __attribute__((noreturn));

@@ -36,6 +36,21 @@ int host_physmem_map(unsigned long virt, unsigned long phys,
 /* Leave [@virt, @virt + @len) inaccessible.  0 or -errno. */
 int host_unmap(unsigned long virt, unsigned long len);
 
+/**
+ * host_physmem_release() - give the host back the pages of the memory file
+ * behind [@virt, @virt + @len) of the linear map (MADV_REMOVE): the file's
+ * blocks are freed and the range reads as zeros until written again.
+ *
+ * Returns 0 or a negative errno.
+ */
+int host_physmem_release(unsigned long virt, unsigned long len);
+
+/*
+ * fail_host_release=N (tests): every N-th host_physmem_release() fails
+ * with EIO; 0, the default, never.
+ */
+extern unsigned long host_fail_release_every;
+
 /* Bytes of RAM plus swap the host has, the most mem= may ask for. */
 unsigned long long host_memory_limit(void);
 
