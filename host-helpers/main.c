@@ -40,7 +40,8 @@ static const char usage_head[] =
 "Parameters of this port:\n"
 "  initrd=FILE      an initramfs (cpio, may be compressed) to unpack as /\n"
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
-"                   at least 32M, at most what the host's RAM and swap hold)\n";
+"                   at least 32M, at most what the host's RAM and swap hold)\n"
+"  vdso=0           no vDSO for guest programs: their clocks are system calls\n";
 
 static const char usage_tail[] =
 "\n"
