@@ -16,7 +16,9 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <host/aspace.h>
+#include <asm/prctl.h>
 #include <host/stub.h>
+#include <host/vdso.h>
 #include <host/x86.h>
 #include "internal.h"
 
@@ -249,4 +251,13 @@ int host_stub_queue_unmap(struct stub_data *data, unsigned long addr,
 			  unsigned long len)
 {
 	return queue(data, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
+
+int host_stub_queue_vdso(struct stub_data *data, const struct host_vdso *v)
+{
+	if ((unsigned long)data->nr_ops + 2 > STUB_MAX_OPS)
+		return -ENOSPC;
+	queue(data, SYS_munmap, HOST_VDSO_AT, v->len, 0, 0, 0, 0);
+	return queue(data, SYS_arch_prctl, ARCH_MAP_VDSO_64, HOST_VDSO_AT, 0,
+		     0, 0, 0);
 }

@@ -43,7 +43,8 @@ static const char usage_head[] =
 "  mem=SIZE         guest memory, with K, M, G or T suffix (default 256M,\n"
 "                   at least 32M, at most what the host's RAM and swap hold)\n"
 "  mem_max=SIZE     room to plug memory into the running guest up to SIZE\n"
-"                   (config mem=+SIZE on the control socket; default mem=)\n";
+"                   (config mem=+SIZE on the control socket; default mem=)\n"
+"  vdso=0           no vDSO for guest programs: their clocks are system calls\n";
 
 static const char usage_tail[] =
 "\n"

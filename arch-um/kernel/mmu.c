@@ -30,6 +30,7 @@
 #include <asm/tlbflush.h>
 #include <host/aspace.h>
 #include <host/stub.h>
+#include <host/vdso.h>
 #include "pagetable.h"
 #include "um.h"
 
@@ -79,6 +80,8 @@ int init_new_context(struct task_struct *tsk, struct mm_struct *mm)
 	ctx->sync_end = 0;
 	ctx->host_maps = 0;
 	ctx->host_refusals = 0;
+	/* ctx->vdso is the parent's after fork, 0 for exec's new mm. */
+	ctx->host_vdso_due = um_vdso_on();
 	return 0;
 }
 
@@ -147,6 +150,28 @@ struct um_sync_run {
 };
 
 /*
+ * A new batch of host changes.  A new process's first batch also maps the
+ * host's vDSO there (host/vdso.h), which the guest's vDSO calls.
+ */
+static int um_batch_start(mm_context_t *ctx)
+{
+	ctx->stub->nr_ops = 0;
+	if (!ctx->host_vdso_due)
+		return 0;
+	return host_stub_queue_vdso(ctx->stub, um_vdso_host());
+}
+
+/* Run the queued batch. */
+static int um_batch_run(mm_context_t *ctx)
+{
+	int err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+
+	if (!err)
+		ctx->host_vdso_due = false;
+	return err;
+}
+
+/*
  * Drop every host mapping of guest pages in @mm's process, and whatever
  * changes were still queued: one munmap() of all user space, which never
  * needs a new mapping, so the host cannot refuse it for want of one.
@@ -156,10 +181,11 @@ static int um_host_flush(struct mm_struct *mm)
 	mm_context_t *ctx = &mm->context;
 	int err;
 
-	ctx->stub->nr_ops = 0;
-	err = host_stub_queue_unmap(ctx->stub, 0, TASK_SIZE);
+	err = um_batch_start(ctx);
 	if (!err)
-		err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+		err = host_stub_queue_unmap(ctx->stub, 0, TASK_SIZE);
+	if (!err)
+		err = um_batch_run(ctx);
 	if (!err)
 		ctx->host_maps = 0;
 	return err;
@@ -192,7 +218,7 @@ static void um_queue(struct um_page_runs *runs)
 						    len);
 		if (err != -ENOSPC)
 			break;
-		err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+		err = um_batch_run(ctx);
 		if (err)
 			break;
 	}
@@ -238,16 +264,17 @@ int um_sync_user(struct mm_struct *mm)
 	unsigned long start = ctx->sync_start, end = ctx->sync_end;
 	struct um_sync_run run = { .runs.emit = um_queue, .mm = mm };
 
-	if (start >= end)
+	if (start >= end && !ctx->host_vdso_due)
 		return 0;
 	ctx->sync_start = TASK_SIZE;
 	ctx->sync_end = 0;
 	/* The guest can write its stub pages: start the batch from nothing. */
-	ctx->stub->nr_ops = 0;
+	run.err = um_batch_start(ctx);
 
-	um_walk_runs(mm->pgd, start, end, um_user_view, &run.runs);
+	if (!run.err && start < end)
+		um_walk_runs(mm->pgd, start, end, um_user_view, &run.runs);
 	if (!run.err && ctx->stub->nr_ops)
-		run.err = host_aspace_run_ops(ctx->host_pid, ctx->stub);
+		run.err = um_batch_run(ctx);
 	if (run.err)
 		return um_host_refused(mm, run.err);
 	ctx->host_refusals = 0;

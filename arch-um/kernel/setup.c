@@ -42,6 +42,7 @@ void __init setup_arch(char **cmdline_p)
 	parse_early_param();
 	um_mem_setup();
 	um_stub_setup();
+	um_vdso_setup();
 	um_initrd_setup();
 	um_power_init();
 }

@@ -55,7 +55,7 @@ void um_syscall(struct pt_regs *regs)
 	unsigned long nr = regs->orig_ax;
 
 	regs->ax = -ENOSYS;
-	if (um_is_int80(regs))
+	if (um_is_int80(regs) || um_vdso_host_syscall(regs))
 		return;
 	if (test_thread_flag(TIF_SYSCALL_TRACE) &&
 	    ptrace_report_syscall_entry(regs))

@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <host/time.h>
 #include <asm/irq.h>
+#include "um.h"
 
 static u64 um_clock_read(struct clocksource *cs)
 {
@@ -95,6 +96,9 @@ void __init time_init(void)
 			"timer", &um_clockevent))
 		panic("cannot request the timer interrupt");
 
+	/* The guest's vDSO reads this clock too, through the host's vDSO. */
+	if (um_vdso_on())
+		um_clocksource.vdso_clock_mode = VDSO_CLOCKMODE_HOSTMONO;
 	clocksource_register_hz(&um_clocksource, NSEC_PER_SEC);
 	um_clockevent.cpumask = cpumask_of(0);
 	clockevents_config_and_register(&um_clockevent, NSEC_PER_SEC,

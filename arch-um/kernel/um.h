@@ -48,5 +48,12 @@ void um_fpstate_save_task(struct task_struct *tsk);
 int um_fpstate_check(const void *fp);
 void um_console_init(void);
 void um_power_init(void);
+/* The vDSO (vdso.c), and its image (vdso/image.S). */
+extern const char um_vdso_image[], um_vdso_image_end[];
+struct host_vdso;
+void um_vdso_setup(void);
+bool um_vdso_on(void);
+const struct host_vdso *um_vdso_host(void);
+bool um_vdso_host_syscall(struct pt_regs *regs);
 
 #endif /* _UM_KERNEL_UM_H */

@@ -7,6 +7,7 @@
  */
 #include <linux/mm.h>
 #include <linux/ptrace.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/resume_user_mode.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -60,6 +61,76 @@ static bool um_pte_allows(struct mm_struct *mm, unsigned long addr,
 	return true;
 }
 
+/*
+ * Fault-around.  A page fault costs a few host round trips; mapping a page
+ * more in the round trip that maps the faulting one costs next to
+ * nothing.  Two cases:
+ *
+ * - Neighbours already present in the page tables but not mapped on the
+ *   host (a forked child's pages, which fork leaves old, or pages the
+ *   generic code brought in without a fault): every present pte of the
+ *   aligned UM_FAULT_AROUND block around the fault is made young, so the
+ *   host maps it, with the access its own pte gives, in the same batch.
+ *   The ptes are the truth for every page, whatever mapping it is in, so
+ *   guard pages (no pte), PROT_NONE pages and mprotect() boundaries stay
+ *   as they are: each page is mapped with its own access or not at all.
+ *
+ * - A program writing fresh anonymous memory page after page (the second
+ *   write fault on the page right after the last one): the next pages of
+ *   the same mapping, up to UM_FAULT_AHEAD, are faulted in for writing
+ *   now, as the program is about to.  Not in a userfaultfd range, whose
+ *   faults belong to its handler.
+ */
+#define UM_FAULT_AROUND	16
+#define UM_FAULT_AHEAD	32
+
+static void um_fault_around(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long start = ALIGN_DOWN(addr, UM_FAULT_AROUND * PAGE_SIZE);
+	unsigned long end = min(start + UM_FAULT_AROUND * PAGE_SIZE, TASK_SIZE);
+	unsigned long a;
+	pte_t *ptep = um_pte_lookup(mm->pgd, start);
+
+	if (!ptep)
+		return;
+	/* The block lies in one page table: ptes follow each other. */
+	for (a = start; a < end; a += PAGE_SIZE, ptep++) {
+		pte_t pte = ptep_get(ptep);
+
+		if (!pte_present(pte) || !pte_read(pte) || pte_young(pte))
+			continue;
+		set_pte(ptep, pte_mkyoung(pte));
+	}
+	um_note_user_range(mm, start, end);
+}
+
+static void um_fault_ahead(struct vm_area_struct *vma, unsigned long addr)
+{
+	mm_context_t *ctx = &vma->vm_mm->context;
+	unsigned long next = addr + PAGE_SIZE, end;
+	bool sequential = addr == ctx->last_write_fault + PAGE_SIZE;
+
+	ctx->last_write_fault = addr;
+	if (!sequential || !vma_is_anonymous(vma) || userfaultfd_armed(vma))
+		return;
+	end = min(vma->vm_end, addr + UM_FAULT_AHEAD * PAGE_SIZE);
+	for (; next < end; next += PAGE_SIZE) {
+		pte_t *ptep = um_pte_lookup(vma->vm_mm->pgd, next);
+		vm_fault_t fault;
+
+		if (ptep && !pte_none(ptep_get(ptep)))
+			break;
+		/* No FAULT_FLAG_ALLOW_RETRY: mmap_lock stays held. */
+		fault = handle_mm_fault(vma, next, FAULT_FLAG_USER |
+					FAULT_FLAG_WRITE, NULL);
+		if (fault & (VM_FAULT_ERROR | VM_FAULT_RETRY |
+			     VM_FAULT_COMPLETED))
+			break;
+	}
+	/* The program's next fault is where this stopped. */
+	ctx->last_write_fault = next - PAGE_SIZE;
+}
+
 static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 			  unsigned long err)
 {
@@ -72,8 +143,10 @@ static void um_user_fault(struct pt_regs *regs, unsigned long addr,
 
 	if (addr >= TASK_SIZE)
 		goto bad;
-	if (um_pte_allows(mm, addr, err))
+	if (um_pte_allows(mm, addr, err)) {
+		um_fault_around(mm, addr);
 		return;
+	}
 	if (write)
 		flags |= FAULT_FLAG_WRITE;
 	if (err & HOST_X86_PF_INSTR)
@@ -99,9 +172,14 @@ retry:
 		flags |= FAULT_FLAG_TRIED;
 		goto retry;
 	}
-	mmap_read_unlock(mm);
-	if (!(fault & VM_FAULT_ERROR))
+	if (!(fault & VM_FAULT_ERROR)) {
+		if (write)
+			um_fault_ahead(vma, addr);
+		mmap_read_unlock(mm);
+		um_fault_around(mm, addr);
 		return;
+	}
+	mmap_read_unlock(mm);
 	if (fault & VM_FAULT_OOM) {
 		pagefault_out_of_memory();
 		return;

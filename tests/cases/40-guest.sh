@@ -29,4 +29,26 @@ guest_programs() {
 	fi
 }
 
+# Booted with vdso=0, programs find no vDSO and their C library's clocks
+# are system calls (t-vdso checks that side when /proc/cmdline says so).
+guest_without_vdso() {
+	local bin=$TEST_DIR/guest-tests.img.bin img=$TEST_DIR/vdso-off.img
+	local log=$TEST_DIR/vdso-off.log
+	if ! [ -x "$bin/t-vdso" ] || ! "$TOP/tools/mkinitramfs" -o "$img" \
+		--add "$bin/t-vdso:/tests/t-vdso" \
+		--add "$bin/run-in-guest.sh:/tests/run-in-guest.sh" \
+		--cmd "/tests/run-in-guest.sh /tests" >"$img.log" 2>&1; then
+		fail vdso-off-image "could not build it" "$img.log"
+		return
+	fi
+	chmod o+r "$img"
+	if ! guest_run 300 "$log" "mem=$BOOT_MEM" vdso=0 "initrd=$img"; then
+		fail vdso-off "still running after 300s, killed" "$log"
+		return
+	fi
+	parse_guest_results "$log"
+	check_kernel_log vdso-off-kernel-log "$log"
+}
+
 guest_programs
+guest_without_vdso

@@ -13,9 +13,10 @@
 # shellcheck source=../lib/debian.sh
 . "$LIB/debian.sh"
 
-# The bound of arch-um/kernel/mmu.c, plus the stub's two mappings and the
-# host's [vsyscall] page.
-HOST_MAPS_BOUND=$((32768 + 3))
+# The bound of arch-um/kernel/mmu.c, plus the stub's two mappings, the
+# host's [vsyscall] page and the host's vDSO the guest's vDSO calls (its
+# [vvar], [vvar_vclock] and [vdso]).
+HOST_MAPS_BOUND=$((32768 + 6))
 
 # memory_image OUT PROGRAM...: an initramfs with the guest test programs
 # in /tests that runs each PROGRAM (a name and its arguments) in turn,

@@ -34,6 +34,20 @@ static long page;
 #define PORT_STUB_LO	0x7fc0000000UL
 #define PORT_STUB_HI	(PORT_STUB_LO + 9 * 0x1000UL)
 
+/*
+ * The host's own vDSO, which the port maps again there for the guest's
+ * vDSO to call (host-helpers/include/host/vdso.h): the host kernel's clock
+ * code and data, readable by every host process.  Readable, never
+ * writable.
+ */
+#define PORT_HOST_VDSO_LO	0x7fc0100000UL
+#define PORT_HOST_VDSO_HI	(PORT_HOST_VDSO_LO + 64 * 0x1000UL)
+
+static int in_host_vdso(unsigned long addr)
+{
+	return addr >= PORT_HOST_VDSO_LO && addr < PORT_HOST_VDSO_HI;
+}
+
 /* Where upstream UML kept its stub pages: a port's helpers may be there. */
 #define STUB_AREA	0x7fbfff000000UL
 
@@ -156,7 +170,8 @@ static void probe(struct scan *s, unsigned long addr)
 	if (mprotect((void *)addr, page, PROT_READ | PROT_WRITE | PROT_EXEC) == 0)
 		strcpy(s->how, "mprotect");
 	/* the vsyscall page may be readable on the host; it is x86's, not ours */
-	else if (addr != 0xffffffffff600000UL && reaches(addr, 0))
+	else if (addr != 0xffffffffff600000UL && !in_host_vdso(addr) &&
+		 reaches(addr, 0))
 		strcpy(s->how, "read");
 	else if (reaches(addr, 1))
 		strcpy(s->how, "write");

@@ -8,8 +8,10 @@ The address-space processes are the host processes PID traces.  Each may
 map only guest memory: shared mappings of the guest-memory file, which are
 the guest program's own pages and the stub's code and data pages at
 STUB_CODE.  The host kernel's [vsyscall] page is in every process and
-cannot be unmapped, so it is allowed; nothing else is (no part of the
-kernel's binary, no C library, no heap, stack or vDSO of the host).
+cannot be unmapped, so it is allowed, and so is the host's vDSO (its
+[vvar*] and [vdso] mappings) where the kernel puts it again for the
+guest's vDSO, at HOST_VDSO_AT; nothing else is (no part of the kernel's
+binary, no C library, no heap or stack of the host, no vDSO elsewhere).
 Succeeds if at least one such process was found, each has the stub and
 guest pages, and none maps anything else.  Prints what it found.
 """
@@ -20,6 +22,9 @@ import sys
 # host-helpers/include/host/stub.h
 STUB_CODE = 0x7fc0000000
 STUB_END = STUB_CODE + 9 * 4096
+# host-helpers/include/host/vdso.h; the host's vDSO is a few pages.
+HOST_VDSO_AT = 0x7fc0100000
+HOST_VDSO_END = HOST_VDSO_AT + 64 * 4096
 
 
 def traced_by(pid):
@@ -50,6 +55,9 @@ def check(aspace):
         path = fields[5].strip() if len(fields) == 6 else ''
         start, end = (int(x, 16) for x in addr.split('-'))
         if path == '[vsyscall]':
+            continue
+        if (path.startswith('[vvar') or path == '[vdso]') and \
+                HOST_VDSO_AT <= start and end <= HOST_VDSO_END:
             continue
         if 'memfd:' not in path or perms[3] != 's':
             problems.append(f'{aspace}: not guest memory: {line}')

@@ -25,6 +25,16 @@ typedef struct user_i387_struct elf_fpregset_t;
 #define ELF_CORE_COPY_REGS(dest, regs)	\
 	memcpy(&(dest), (regs), sizeof(elf_gregset_t));
 
+/* The vDSO (arch-um/kernel/vdso.c), where C libraries look for it. */
+#define ARCH_HAS_SETUP_ADDITIONAL_PAGES 1
+struct linux_binprm;
+int arch_setup_additional_pages(struct linux_binprm *bprm, int uses_interp);
+#define ARCH_DLINFO							\
+do {									\
+	if (current->mm->context.vdso)					\
+		NEW_AUX_ENT(AT_SYSINFO_EHDR, current->mm->context.vdso);	\
+} while (0)
+
 #define SET_PERSONALITY(ex)	set_personality(PER_LINUX)
 
 #endif /* _ASM_UM_ELF_H */

@@ -20,6 +20,12 @@ typedef struct {
 	unsigned long host_maps;
 	/* Syncs in a row that the host refused (see um_sync_user()). */
 	unsigned int host_refusals;
+	/* The guest's vDSO (its ELF header), 0 if none; kept across fork. */
+	unsigned long vdso;
+	/* Where the last write fault was, for fault-ahead (userloop.c). */
+	unsigned long last_write_fault;
+	/* The host's vDSO is still to be mapped in the process. */
+	bool host_vdso_due;
 } mm_context_t;
 
 #endif /* _ASM_UM_MMU_H */

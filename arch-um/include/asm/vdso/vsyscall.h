@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel's copy of the vDSO data page, which the timekeeping code
- * keeps current (kernel/time/vsyscall.c).  No guest program maps it yet:
- * it is here because time namespaces are built on it (a namespace's own
- * page holds its offsets in the same layout), and a vDSO will map it.
+ * The kernel's vDSO data page, which the timekeeping code keeps current
+ * (kernel/time/vsyscall.c).  It is a page of guest memory (allocated at
+ * boot, arch-um/kernel/vdso.c), so that guest processes can map it.
  */
 #ifndef _ASM_UM_VDSO_VSYSCALL_H
 #define _ASM_UM_VDSO_VSYSCALL_H
@@ -12,7 +11,7 @@
 
 #include <vdso/datapage.h>
 
-extern struct vdso_data um_vdso_data[CS_BASES];
+extern struct vdso_data *um_vdso_data;
 
 static __always_inline struct vdso_data *__arch_get_k_vdso_data(void)
 {
